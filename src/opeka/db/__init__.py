@@ -1,0 +1,1 @@
+"""Database: SQLAlchemy tables (one module per domain), engines and Alembic migrations."""

@@ -1,0 +1,59 @@
+"""Alembic, driven from code: each store (data, keys) has its own migration history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+Store = Literal["data", "keys"]
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _config(engine: Engine, store: Store) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS / store))
+    config.attributes["engine"] = engine
+    config.attributes["store"] = store
+    return config
+
+
+def stores(data: Engine, keys: Engine) -> list[tuple[Store, Engine]]:
+    """The stores with their engines, in migration order."""
+    return [("data", data), ("keys", keys)]
+
+
+def upgrade(engine: Engine, store: Store) -> None:
+    """Bring ``store`` on ``engine`` to the newest revision."""
+    command.upgrade(_config(engine, store), "head")
+
+
+def head_revision(store: Store) -> str:
+    """The newest revision of ``store``'s migrations."""
+    script = ScriptDirectory.from_config(_config_without_engine(store))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine, store: Store) -> str | None:
+    """The revision ``store`` on ``engine`` is at (None when never migrated)."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"version_table": version_table(store)})
+        return context.get_current_revision()
+
+
+def version_table(store: Store) -> str:
+    """Name of the Alembic version table of ``store``."""
+    return f"alembic_version_{store}"
+
+
+def _config_without_engine(store: Store) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS / store))
+    return config

@@ -1,0 +1,1 @@
+"""Operations: initialisation, recovery after a crash, scheduled jobs, backups."""

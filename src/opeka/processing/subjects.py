@@ -1,0 +1,78 @@
+"""The subject rows the spine reads and changes (status, category; never values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import Connection, select, update
+
+from opeka.db.base import utcnow
+from opeka.db.subjects import subject
+from opeka.processing.errors import SubjectNotFound
+
+
+class Status(StrEnum):
+    """Where a subject is in its life."""
+
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+    DESTRUCTION_SCHEDULED = "destruction_scheduled"
+    DESTROYED = "destroyed"
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRow:
+    """A subject as the spine sees it."""
+
+    id: uuid.UUID
+    category: str
+    status: Status
+    created_at: dt.datetime
+
+
+def load(conn: Connection, subject_id: uuid.UUID) -> SubjectRow:
+    """The subject, or :class:`SubjectNotFound`."""
+    row = conn.execute(
+        select(subject.c.category, subject.c.status, subject.c.created_at).where(
+            subject.c.id == subject_id
+        )
+    ).first()
+    if row is None:
+        raise SubjectNotFound(f"no subject {subject_id}")
+    return SubjectRow(subject_id, row.category, Status(row.status), row.created_at)
+
+
+def new_row(subject_id: uuid.UUID, category: str, source: str) -> dict[str, object]:
+    """The row of a newly collected subject."""
+    now = utcnow()
+    return {
+        "id": subject_id,
+        "category": category,
+        "status": Status.ACTIVE.value,
+        "source": source,
+        "created_at": now,
+        "updated_at": now,
+        "blocked_at": None,
+        "destroyed_at": None,
+    }
+
+
+def set_status(conn: Connection, subject_id: uuid.UUID, status: Status) -> None:
+    """Move a subject to ``status`` (stamping blocked/destroyed times)."""
+    now = utcnow()
+    values: dict[str, object] = {"status": status.value, "updated_at": now}
+    if status is Status.BLOCKED:
+        values["blocked_at"] = now
+    elif status is Status.ACTIVE:
+        values["blocked_at"] = None
+    elif status is Status.DESTROYED:
+        values["destroyed_at"] = now
+    conn.execute(update(subject).where(subject.c.id == subject_id).values(**values))
+
+
+def touch(conn: Connection, subject_id: uuid.UUID) -> None:
+    """Stamp the subject as updated now."""
+    conn.execute(update(subject).where(subject.c.id == subject_id).values(updated_at=utcnow()))

@@ -1,0 +1,1 @@
+"""Data-subject requests: deadlines on the Russian production calendar."""

@@ -1,0 +1,1 @@
+"""Encrypted personal data: per-subject keys, field ciphertexts, blind indexes, crypto-shredding."""

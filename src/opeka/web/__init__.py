@@ -1,0 +1,1 @@
+"""The web application (FastAPI): REST API, portal, console."""

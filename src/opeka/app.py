@@ -26,6 +26,7 @@ from opeka.uow import Services, UnitOfWork
 from opeka.vault.blind_index import BlindIndexer
 from opeka.vault.errors import KeyFileError
 from opeka.vault.keyfiles import MasterKey, load_master_key, load_signing_key
+from opeka.vault.sealing import Sealer, SealerKeys
 
 
 class NotInitialised(RuntimeError):
@@ -60,10 +61,14 @@ class Opeka:
         self.policy = policy or load_policy(settings.policy)
         self.rules = Rules(self.policy)
         self.data_engine, self.keys_engine = make_engines(settings)
-        env_key = settings.master_key.get_secret_value() if settings.master_key else None
-        self.master = load_master_key(env_value=env_key, key_file=settings.master_key_file)
-        meta = self._meta()
-        self.signing_key = load_signing_key(settings.signing_key_file)
+        try:
+            env_key = settings.master_key.get_secret_value() if settings.master_key else None
+            self.master = load_master_key(env_value=env_key, key_file=settings.master_key_file)
+            meta = self._meta()
+            self.signing_key = load_signing_key(settings.signing_key_file)
+        except Exception:
+            self.close()
+            raise
         self.services = Services(
             rules=self.rules,
             data_engine=self.data_engine,
@@ -71,6 +76,7 @@ class Opeka:
             wrapper=AESGCM(self.master.wrap_key),
             master_key_id=self.master.key_id,
             indexer=BlindIndexer(self.master.index_key, int(meta["blind_index_bits"])),
+            sealer=Sealer(self.sealer_keys(int(meta["blind_index_bits"]))),
             journal=JournalWriter(
                 signer=self.signing_key,
                 origin=journal_origin(self.policy),
@@ -79,6 +85,15 @@ class Opeka:
                 ),
             ),
             checkpoint_file=CheckpointFile(settings.checkpoint_file),
+        )
+
+    def sealer_keys(self, index_bits: int) -> SealerKeys:
+        """The keys sealing needs (also handed to the import's worker processes)."""
+        return SealerKeys(
+            wrap_key=self.master.wrap_key,
+            index_key=self.master.index_key,
+            index_bits=index_bits,
+            indexed={code: str(kind) for code, kind in self.rules.indexed.items()},
         )
 
     def _meta(self) -> dict[str, str]:

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, Engine, delete, insert
 
 from opeka.db.base import utcnow
+from opeka.db.bulk import insert_tuples
 from opeka.db.keys import subject_key
 from opeka.db.subjects import key_shred_queue
 from opeka.journal.checkpoints import CheckpointFile
@@ -31,6 +32,7 @@ from opeka.journal.entry import Record
 from opeka.journal.writer import JournalWriter
 from opeka.policy.rules import Rules
 from opeka.vault.blind_index import BlindIndexer
+from opeka.vault.sealing import Sealer
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class Services:
     wrapper: AESGCM
     master_key_id: str
     indexer: BlindIndexer
+    sealer: Sealer
     journal: JournalWriter
     checkpoint_file: CheckpointFile
 
@@ -109,19 +112,13 @@ class UnitOfWork:
         services = self.services
         self._end_key_reads()
         if pending.new_keys:
-            now = utcnow()
+            now, key_id = utcnow(), services.master_key_id
             with services.keys_engine.begin() as keys:
-                keys.execute(
-                    insert(subject_key),
-                    [
-                        {
-                            "subject_id": sid,
-                            "wrapped": w,
-                            "master_key_id": services.master_key_id,
-                            "created_at": now,
-                        }
-                        for sid, w in pending.new_keys.items()
-                    ],
+                insert_tuples(
+                    keys,
+                    subject_key,
+                    ("subject_id", "wrapped", "master_key_id", "created_at"),
+                    [(sid, w, key_id, now) for sid, w in pending.new_keys.items()],
                 )
         records = sorted(pending.records + pending.refusals, key=lambda r: r.time_us)
         if self._data is None and not records:

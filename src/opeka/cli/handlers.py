@@ -13,7 +13,7 @@ from opeka.cli.errors import (
     register_handler,
 )
 from opeka.journal.errors import JournalCorrupt, JournalError
-from opeka.policy.errors import PolicyFileError, PolicyRefusal
+from opeka.policy.errors import InvalidValue, PolicyFileError, PolicyRefusal
 from opeka.processing.errors import SubjectNotFound
 from opeka.settings import SettingsError
 from opeka.subjects.importer import ImportFileError
@@ -23,7 +23,9 @@ from opeka.vault.errors import IntegrityError, KeyFileError, VaultError
 @register_handler
 def _map(exc: Exception) -> tuple[str, int] | None:
     mapped: tuple[str, int] | None = None
-    if isinstance(exc, PolicyRefusal):
+    if isinstance(exc, InvalidValue):
+        mapped = (f"invalid input: {exc}", EXIT_INPUT)
+    elif isinstance(exc, PolicyRefusal):
         mapped = (f"refused: {exc}", EXIT_REFUSED)
     elif isinstance(exc, PolicyFileError):
         mapped = (f"policy file: {exc}", EXIT_INPUT)

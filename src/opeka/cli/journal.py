@@ -72,11 +72,14 @@ def export(
         entries = journal_export.select_entries(
             conn, subject_id=sid, start_us=start_us, end_us=end_us
         )
-        if output is None:
-            count = write(entries, sys.stdout)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                count = write(entries, handle)
+        try:
+            if output is None:
+                count = write(entries, sys.stdout)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as handle:
+                    count = write(entries, handle)
+        finally:
+            entries.close()  # release the cursor before the connection closes
     typer.echo(f"{count} entries", err=True)
 
 

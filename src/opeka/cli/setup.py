@@ -40,6 +40,7 @@ def init(
 def migrate(ctx: typer.Context) -> None:
     """Upgrade the database and the key store to the newest schema."""
     conf = settings(ctx)
+    conf.check_safe()
     data, keys = make_engines(conf)
     try:
         for store, engine in migrations.stores(data, keys):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
 
 from opeka.cli.context import cli_actor, opened
-from opeka.cli.errors import EXIT_INPUT, OpekaTyper, fail
+from opeka.cli.errors import OpekaTyper, fail
 from opeka.consent.grants import ConsentEvidence
 from opeka.subjects.importer import import_csv
 
@@ -41,6 +43,9 @@ def import_(
         typer.Option(help="Reference to the consents obtained (needed for consent purposes)."),
     ] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Import the good rows.")] = False,
+    repeat: Annotated[
+        bool, typer.Option("--repeat", help="Import a file that was already imported.")
+    ] = False,
     actor: ActorOption = None,
 ) -> None:
     """Import subjects; nothing is imported if a row is bad, unless --skip-bad."""
@@ -52,7 +57,9 @@ def import_(
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
+            console=Console(stderr=True),
             transient=True,
+            disable=not sys.stderr.isatty(),
         ) as bar,
     ):
         tasks: dict[str, TaskID] = {}
@@ -73,6 +80,7 @@ def import_(
             consent=consent,
             skip_bad=skip_bad,
             progress=progress,
+            repeat=repeat,
         )
     for bad in report.bad:
         typer.echo(f"{file}:{bad.line}: {bad.reason_ru} / {bad.reason}", err=True)
@@ -100,8 +108,7 @@ def find(
     for sid in found:
         typer.echo(str(sid))
     if not found:
-        typer.echo("no subject found", err=True)
-        raise typer.Exit(EXIT_INPUT)
+        fail("no subject found")
 
 
 @subjects_app.command("show")

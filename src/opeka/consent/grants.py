@@ -9,9 +9,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
 from opeka.db.base import utcnow
+from opeka.db.bulk import bulk_insert
 from opeka.db.subjects import consent_grant
 
 CHANNELS = frozenset({"portal", "form", "api", "email", "paper", "import", "console"})
@@ -65,8 +66,7 @@ def grant_rows(
 
 def insert_rows(conn: Connection, rows: list[dict[str, object]]) -> None:
     """Insert rows made by :func:`grant_rows`."""
-    if rows:
-        conn.execute(insert(consent_grant), rows)
+    bulk_insert(conn, consent_grant, rows)
 
 
 def record(

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 Store = Literal["data", "keys"]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -44,8 +44,23 @@ def head_revision(store: Store) -> str:
 def current_revision(engine: Engine, store: Store) -> str | None:
     """The revision ``store`` on ``engine`` is at (None when never migrated)."""
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"version_table": version_table(store)})
+        opts = {
+            "version_table": version_table(store),
+            "version_table_schema": version_table_schema(conn),
+        }
+        context = MigrationContext.configure(conn, opts=opts)
         return context.get_current_revision()
+
+
+def version_table_schema(conn: Connection) -> str | None:
+    """The schema the version table lives in: the one the engine maps tables to.
+
+    Alembic looks its version table up without applying ``schema_translate_map``, so the
+    schema is named explicitly (None on SQLite).
+    """
+    translate = conn.get_execution_options().get("schema_translate_map") or {}
+    schema = translate.get(None)
+    return str(schema) if schema else None
 
 
 def version_table(store: Store) -> str:

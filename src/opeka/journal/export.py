@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import TextIO
 
 from sqlalchemy import Connection, select
@@ -39,7 +39,7 @@ def select_entries(
     subject_id: uuid.UUID | None = None,
     start_us: int | None = None,
     end_us: int | None = None,
-) -> Iterator[Entry]:
+) -> Generator[Entry, None, None]:
     """Entries of one subject and/or within ``[start_us, end_us)``, oldest first."""
     stmt = select(journal_entry.c.entry).order_by(journal_entry.c.seq)
     if subject_id is not None:

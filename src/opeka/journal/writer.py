@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, insert, select, update
 
+from opeka.db.bulk import insert_tuples
 from opeka.db.journal import journal_checkpoint, journal_entry, journal_head
 from opeka.journal import checkpoints
 from opeka.journal.entry import GENESIS, Record, encode, now_us
@@ -72,7 +73,7 @@ class JournalWriter:
         tree = CompactRange.from_bytes(head.compact_range)
         size, prev = head.size, head.last_leaf
         cp_size, cp_time = head.checkpoint_size, head.checkpoint_time_us
-        rows: list[dict[str, object]] = []
+        rows: list[tuple[int, object, int, bytes]] = []
         notes: list[tuple[int, int, str]] = []
         sha256 = hashlib.sha256
         for record in records:
@@ -80,14 +81,7 @@ class JournalWriter:
             blob = encode(record, seq=size, prev_leaf=prev)
             prev = sha256(b"\x00" + blob).digest()
             tree.append(prev)
-            rows.append(
-                {
-                    "seq": size,
-                    "subject_id": record.subject_id,
-                    "time_us": record.time_us,
-                    "entry": blob,
-                }
-            )
+            rows.append((size, record.subject_id, record.time_us, blob))
             if size - cp_size >= self._policy.every_entries:
                 notes.append(self._sign(size, tree.root()))
                 cp_size, cp_time = size, notes[-1][1]
@@ -96,8 +90,7 @@ class JournalWriter:
         if size > cp_size and (due or force):
             notes.append(self._sign(size, tree.root()))
             cp_size, cp_time = size, notes[-1][1]
-        if rows:
-            conn.execute(insert(journal_entry), rows)
+        insert_tuples(conn, journal_entry, ("seq", "subject_id", "time_us", "entry"), rows)
         if notes:
             conn.execute(
                 insert(journal_checkpoint),

@@ -35,6 +35,7 @@ class InitReport:
 
 def initialise(settings: Settings) -> InitReport:
     """Create whatever is missing; never overwrite a key. Safe to run again."""
+    settings.check_safe()
     report = InitReport()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.data_dir.chmod(0o700)

@@ -7,7 +7,7 @@ clause, or returns quietly. The database-backed checks (consent, subject status)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from opeka.policy.errors import (
     FieldNotDeclared,
@@ -17,6 +17,7 @@ from opeka.policy.errors import (
     UnknownPurpose,
 )
 from opeka.policy.schema import BlindIndexKind, FieldSpec, LegalBasis, Policy, Purpose
+from opeka.policy.values import normalize
 
 
 class Rules:
@@ -81,6 +82,20 @@ class Rules:
                     clause=f"2.2, {self.purpose(purpose_id).clause}",
                     message_ru=f"поле `{field}` не может использоваться для цели {purpose_id}",
                 )
+
+    def prepare_values(
+        self, purpose_id: str, category: str, values: Mapping[str, object]
+    ) -> dict[str, str]:
+        """Check a new subject's values for the purpose and return them normalised.
+
+        Empty values are dropped; raises a :class:`PolicyRefusal` naming the clause.
+        """
+        given = {code: raw for code, raw in values.items() if raw not in (None, "")}
+        self.check_category(purpose_id, category)
+        self.check_fields(purpose_id, category, given)
+        clean = {code: normalize(code, self.fields[code], raw) for code, raw in given.items()}
+        self.check_mandatory(purpose_id, category, clean)
+        return clean
 
     def check_mandatory(self, purpose_id: str, category: str, present: Iterable[str]) -> None:
         """Fields marked mandatory (1.1.1) that the purpose may use must all be present."""

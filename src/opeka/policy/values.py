@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Final
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from opeka.policy.cards import contains_card_digits, contains_card_number
 from opeka.policy.errors import InvalidValue
@@ -146,6 +146,33 @@ def _person_name(field_code: str, spec: FieldSpec, value: str) -> str:
 # --- e-mail and phone -----------------------------------------------------------------------------
 
 
+# A fast path for the common case, written here because email-validator costs ~17 µs a call and
+# an import validates 10⁶ addresses: plain ASCII dot-atom local parts and LDH domains with an
+# alphabetic top-level label, outside the special-use names the library refuses. Everything
+# else (quoted local parts, IDN, odd forms) goes to the library; a property test checks that
+# the library accepts everything this accepts, with the same result.
+_PLAIN_EMAIL: Final = re.compile(
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+)
+_SPECIAL_USE: Final = tuple(f".{name}" for name in SPECIAL_USE_DOMAIN_NAMES)
+LOCAL_MAX: Final = 64
+DOMAIN_MAX: Final = 253
+
+
+def _plain_email(value: str) -> str | None:
+    """``local@domain`` with the domain lowercased, or None when the fast path does not apply."""
+    match = _PLAIN_EMAIL.fullmatch(value)
+    if match is None:
+        return None
+    local, domain = match.group(1), match.group(2).lower()
+    if len(local) > LOCAL_MAX or len(domain) > DOMAIN_MAX:
+        return None
+    if ("." + domain).endswith(_SPECIAL_USE) or "--" in domain:
+        return None
+    return f"{local}@{domain}"
+
+
 def _email(field_code: str, spec: FieldSpec, value: str) -> str:
     """The address as given, its domain lowercased (and IDNA-normalised by the validator)."""
     value = value.strip()
@@ -154,6 +181,9 @@ def _email(field_code: str, spec: FieldSpec, value: str) -> str:
     limit = min(EMAIL_MAX, spec.max_length)
     if len(value) > limit:
         raise _too_long(field_code, spec, limit)
+    fast = _plain_email(value)
+    if fast is not None:
+        return fast
     try:
         checked = validate_email(value, check_deliverability=False)
     except EmailNotValidError:

@@ -16,10 +16,10 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert
-
 from opeka.consent import grants
 from opeka.consent.grants import ConsentEvidence
+from opeka.db.base import utcnow
+from opeka.db.bulk import insert_tuples
 from opeka.db.subjects import subject
 from opeka.journal.entry import Action, Record, Result, now_us
 from opeka.policy.errors import (
@@ -37,6 +37,7 @@ from opeka.processing.lifecycle import DestructionResult, Lifecycle
 from opeka.processing.subjects import Status, SubjectRow
 from opeka.uow import UnitOfWork
 from opeka.vault import service as vault
+from opeka.vault.sealing import Sealed, index_form
 
 __all__ = ["ConsentEvidence", "DestructionResult", "Prepared", "Processing"]
 
@@ -107,20 +108,30 @@ class Processing(Lifecycle):
 
     # --- collection ------------------------------------------------------------------------
 
+    def refused(
+        self,
+        action: Action,
+        subject_id: uuid.UUID | None,
+        fields: Iterable[str],
+        exc: PolicyRefusal,
+    ) -> None:
+        """Journal a refusal decided elsewhere (e.g. a bad row checked in a worker process)."""
+        self._refused(action, subject_id, fields, exc)
+
     def prepare(self, *, category: str, values: Mapping[str, object]) -> Prepared:
         """Check and normalise values for a new subject (refusals are journaled)."""
-        given = {code: raw for code, raw in values.items() if raw not in (None, "")}
         try:
-            self.rules.check_category(self.purpose_id, category)
-            self.rules.check_fields(self.purpose_id, category, given)
-            clean = {
-                code: normalize(code, self.rules.fields[code], raw) for code, raw in given.items()
-            }
-            self.rules.check_mandatory(self.purpose_id, category, clean)
+            clean = self.rules.prepare_values(self.purpose_id, category, values)
         except PolicyRefusal as exc:
-            self._refused(Action.COLLECT, None, given, exc)
+            self._refused(Action.COLLECT, None, [c for c, v in values.items() if v], exc)
             raise
         return Prepared(category, clean)
+
+    def seal(self, prepared: Prepared) -> Sealed:
+        """Encrypt and index prepared values under a fresh pseudonymous id and data key."""
+        sealed, cipher = self.uow.services.sealer.seal(prepared.category, prepared.values)
+        self.uow.key_cache[sealed.subject_id] = cipher
+        return sealed
 
     def collect(
         self,
@@ -131,43 +142,48 @@ class Processing(Lifecycle):
         consent: ConsentEvidence | None = None,
     ) -> uuid.UUID:
         """Collect a new subject (сбор); returns its pseudonymous id."""
-        prepared = self.prepare(category=category, values=values)
-        return self.collect_prepared([prepared], source=source, consent=consent)[0]
+        sealed = self.seal(self.prepare(category=category, values=values))
+        return self.collect_sealed([sealed], source=source, consent=consent)[0]
 
-    def collect_prepared(
+    def collect_sealed(
         self,
-        prepared: Sequence[Prepared],
+        items: Sequence[Sealed],
         *,
         source: str,
         consent: ConsentEvidence | None = None,
     ) -> list[uuid.UUID]:
-        """Collect subjects from prepared values in bulk (the CSV import's path)."""
-        if self.basis.requires_consent and consent is None:
-            exc = NoLegalBasis(
-                f"purpose {self.purpose_id} rests on consent; give the consent evidence",
-                clause=self.purpose.clause,
-                message_ru=f"цель {self.purpose_id} требует согласия субъекта",
+        """Collect sealed subjects in bulk (also the CSV import's path), authorizing each."""
+        try:
+            if self.basis.requires_consent and consent is None:
+                raise NoLegalBasis(
+                    f"purpose {self.purpose_id} rests on consent; give the consent evidence",
+                    clause=self.purpose.clause,
+                    message_ru=f"цель {self.purpose_id} требует согласия субъекта",
+                )
+            for item in items:
+                self.rules.check_category(self.purpose_id, item.category)
+                self.rules.check_fields(self.purpose_id, item.category, item.fields)
+        except PolicyRefusal as exc:
+            for item in items:
+                self._refused(Action.COLLECT, None, item.fields, exc)
+            raise
+        now = utcnow()
+        rows = [(i.subject_id, i.category, Status.ACTIVE.value, source, now, now) for i in items]
+        insert_tuples(self.uow.data, subject, subjects.NEW_COLUMNS, rows)
+        vault.store_sealed(self.uow, items)
+        if consent is not None:
+            grants.insert_rows(
+                self.uow.data,
+                [
+                    r
+                    for i in items
+                    for r in grants.grant_rows(i.subject_id, [self.purpose_id], consent)
+                ],
             )
-            for item in prepared:
-                self._refused(Action.COLLECT, None, item.values, exc)
-            raise exc
-        ids: list[uuid.UUID] = []
-        subject_rows: list[dict[str, object]] = []
-        consent_rows: list[dict[str, object]] = []
-        for item in prepared:
-            self.rules.check_fields(self.purpose_id, item.category, item.values)
-            sid = uuid.uuid4()
-            ids.append(sid)
-            subject_rows.append(subjects.new_row(sid, item.category, source))
-            if consent is not None:
-                consent_rows += grants.grant_rows(sid, [self.purpose_id], consent)
-        self.uow.data.execute(insert(subject), subject_rows)
-        vault.create_many(self.uow, [(sid, p.values) for sid, p in zip(ids, prepared, strict=True)])
-        if consent_rows:
-            grants.insert_rows(self.uow.data, consent_rows)
-        for sid, item in zip(ids, prepared, strict=True):
-            self._record(Action.COLLECT, sid, item.values, f"источник: {source}")
-        return ids
+        reason = f"источник: {source}"
+        for item in items:
+            self._record(Action.COLLECT, item.subject_id, item.fields, reason)
+        return [item.subject_id for item in items]
 
     # --- use -------------------------------------------------------------------------------
 
@@ -254,7 +270,7 @@ class Processing(Lifecycle):
         if row.status is Status.DESTROYED:
             return False
         values = vault.read(self.uow, subject_id, codes)
-        hits = [c for c, v in values.items() if vault.index_form(kind, v) == key]
+        hits = [c for c, v in values.items() if index_form(kind, v) == key]
         if not hits:
             return False  # a blind-index false positive: compared internally, never returned
         try:

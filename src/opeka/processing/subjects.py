@@ -45,19 +45,8 @@ def load(conn: Connection, subject_id: uuid.UUID) -> SubjectRow:
     return SubjectRow(subject_id, row.category, Status(row.status), row.created_at)
 
 
-def new_row(subject_id: uuid.UUID, category: str, source: str) -> dict[str, object]:
-    """The row of a newly collected subject."""
-    now = utcnow()
-    return {
-        "id": subject_id,
-        "category": category,
-        "status": Status.ACTIVE.value,
-        "source": source,
-        "created_at": now,
-        "updated_at": now,
-        "blocked_at": None,
-        "destroyed_at": None,
-    }
+NEW_COLUMNS = ("id", "category", "status", "source", "created_at", "updated_at")
+"""Columns set when a subject is collected, in the order the spine inserts them."""
 
 
 def set_status(conn: Connection, subject_id: uuid.UUID, status: Status) -> None:

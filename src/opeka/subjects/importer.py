@@ -7,8 +7,12 @@ its line number and reason — never its values. By default nothing is imported 
 chunk one transaction together with its journal entries and the batch's progress, so that an
 interrupted import resumes at the next chunk when run again on the same file.
 
-The prepared rows are kept in memory between the passes (about 0.6 KB per row); they are never
-written anywhere in clear.
+Between the passes only sealed subjects are kept in memory — ciphertext, wrapped keys and index
+digests, about 0.6 KB per row — so nothing is ever held or written in clear. The first pass runs
+in worker processes (one per core) when the file is large.
+
+Resuming relies on the sealed rows being stored in file order: a rerun on the same file seals
+again (fresh ids and keys) and stores the rows after those already done.
 """
 
 from __future__ import annotations
@@ -24,12 +28,15 @@ from sqlalchemy import insert, select, update
 from opeka.app import Opeka
 from opeka.consent.grants import ConsentEvidence
 from opeka.db.base import utcnow
+from opeka.db.engine import read_only
 from opeka.db.imports import import_batch
-from opeka.policy.errors import PolicyRefusal
+from opeka.journal.entry import Action
 from opeka.processing.actor import Actor
-from opeka.processing.service import Prepared, Processing
+from opeka.subjects.sealing_pool import Job, Refused, seal_rows
+from opeka.vault.sealing import Sealed
 
-CHUNK = 2_000
+CHUNK = 10_000
+SEAL_CHUNK = 5_000
 MAX_FIELD = 4_000
 
 Progress = Callable[[str, int, int], None]
@@ -67,9 +74,12 @@ class ImportReport:
 
 def _digest(path: Path) -> str:
     sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+    except OSError as exc:
+        raise ImportFileError(f"cannot read {path}: {type(exc).__name__}") from None
     return sha.hexdigest()
 
 
@@ -89,8 +99,10 @@ def read_rows(path: Path, known_fields: set[str]) -> list[tuple[int, dict[str, s
                 )
             reader = csv.reader(handle, delimiter=delimiter)
             rows: list[tuple[int, dict[str, str]]] = []
+            next_start = 2  # the header was line 1
             for cells in reader:
-                line = reader.line_num + 1
+                # A quoted cell may span lines: a row is reported at the line it starts on.
+                line, next_start = next_start, reader.line_num + 2
                 if not any(cells):
                     continue
                 if len(cells) != len(columns):
@@ -102,7 +114,7 @@ def read_rows(path: Path, known_fields: set[str]) -> list[tuple[int, dict[str, s
         raise ImportFileError(f"cannot read {path}: {type(exc).__name__}") from None
 
 
-def validate(
+def check_and_seal(
     opeka: Opeka,
     rows: list[tuple[int, dict[str, str]]],
     *,
@@ -110,24 +122,31 @@ def validate(
     category: str,
     purpose: str,
     progress: Progress,
-) -> tuple[list[Prepared], list[BadRow]]:
-    """Pass one: prepare every row; refusals are journaled, bad rows reported."""
-    prepared: list[Prepared] = []
-    bad: list[BadRow] = []
-    with opeka.unit_of_work() as uow:
-        processing = Processing(uow, actor, purpose)
-        for done, (line, values) in enumerate(rows, start=1):
-            if "__shape__" in values:
-                bad.append(BadRow(line, "wrong number of columns", "неверное число столбцов"))
-                continue
-            try:
-                prepared.append(processing.prepare(category=category, values=values))
-            except PolicyRefusal as exc:
-                bad.append(BadRow(line, str(exc), f"{exc.message_ru} (политика §{exc.clause})"))
-            if done % CHUNK == 0:
-                progress("validate", done, len(rows))
-        progress("validate", len(rows), len(rows))
-    return prepared, bad
+    workers: int | None = None,
+) -> tuple[list[Sealed], list[BadRow]]:
+    """Pass one: check every row against the policy and seal the good ones (in parallel).
+
+    Refusals are journaled; what is kept in memory is ciphertext only.
+    """
+    job = Job(opeka.policy, opeka.services.sealer.keys, purpose, category)
+    sealed: list[Sealed] = []
+    refused: list[Refused] = []
+    with opeka.processing(actor, purpose) as processing:
+        for done, good, bad in seal_rows(job, rows, chunk=SEAL_CHUNK, workers=workers):
+            sealed += good
+            refused += bad
+            progress("validate", done, len(rows))
+        for item in refused:
+            processing.refused(Action.COLLECT, None, item.fields, item.refusal)
+    bad_rows = [
+        BadRow(
+            item.line,
+            str(item.refusal),
+            f"{item.refusal.message_ru} (политика §{item.refusal.clause})",
+        )
+        for item in refused
+    ]
+    return sealed, bad_rows
 
 
 def import_csv(
@@ -141,30 +160,47 @@ def import_csv(
     consent: ConsentEvidence | None = None,
     skip_bad: bool = False,
     progress: Progress = lambda *_: None,
+    workers: int | None = None,
+    repeat: bool = False,
 ) -> ImportReport:
-    """Validate then import ``path``; see the module docstring."""
+    """Check and seal, then store ``path``; see the module docstring.
+
+    A file already imported for the same category and purpose is refused unless ``repeat``.
+    """
+    if category not in opeka.policy.subject_categories:
+        known = ", ".join(opeka.policy.subject_categories)
+        raise ImportFileError(f"unknown subject category `{category}`; use one of: {known}")
+    if not repeat:
+        _refuse_repeat(opeka, _digest(path), category, purpose)
     rows = read_rows(path, set(opeka.rules.fields))
     report = ImportReport(rows=len(rows))
-    prepared, report.bad = validate(
-        opeka, rows, actor=actor, category=category, purpose=purpose, progress=progress
+    sealed, report.bad = check_and_seal(
+        opeka,
+        rows,
+        actor=actor,
+        category=category,
+        purpose=purpose,
+        progress=progress,
+        workers=workers,
     )
+    del rows
     if report.bad and not skip_bad:
         return report
     batch_id, done = _open_batch(
-        opeka, path, category, purpose, source, len(prepared), len(report.bad)
+        opeka, path, category, purpose, source, len(sealed), len(report.bad)
     )
     report.batch_id, report.resumed_from = batch_id, done
-    for start in range(done, len(prepared), CHUNK):
-        chunk = prepared[start : start + CHUNK]
+    for start in range(done, len(sealed), CHUNK):
+        chunk = sealed[start : start + CHUNK]
         with opeka.processing(actor, purpose) as processing:
-            processing.collect_prepared(chunk, source=source, consent=consent)
+            processing.collect_sealed(chunk, source=source, consent=consent)
             processing.uow.data.execute(
                 update(import_batch)
                 .where(import_batch.c.id == batch_id)
                 .values(rows_done=start + len(chunk))
             )
         report.imported += len(chunk)
-        progress("import", start + len(chunk), len(prepared))
+        progress("import", start + len(chunk), len(sealed))
     with opeka.data_engine.begin() as conn:
         conn.execute(
             update(import_batch)
@@ -172,6 +208,23 @@ def import_csv(
             .values(status="done", finished_at=utcnow())
         )
     return report
+
+
+def _refuse_repeat(opeka: Opeka, digest: str, category: str, purpose: str) -> None:
+    with read_only(opeka.data_engine) as conn:
+        done = conn.execute(
+            select(import_batch.c.id, import_batch.c.finished_at).where(
+                import_batch.c.file_sha256 == digest,
+                import_batch.c.category == category,
+                import_batch.c.purpose == purpose,
+                import_batch.c.status == "done",
+            )
+        ).first()
+    if done is not None:
+        raise ImportFileError(
+            f"this file was already imported (batch {done.id}, {done.finished_at:%Y-%m-%d %H:%M} "
+            "UTC); importing it again would duplicate its subjects — pass --repeat to do so"
+        )
 
 
 def _open_batch(

@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 import uuid
+from collections.abc import Mapping
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -25,6 +27,7 @@ PAYLOAD_VERSION = 1
 _KEY_AD = b"opeka/v1/subject-key/"
 _FIELD_AD = b"opeka/v1/field/"
 _U16 = struct.Struct(">H")
+_VERSION_BYTE = bytes((PAYLOAD_VERSION,))
 
 
 def new_data_key() -> bytes:
@@ -42,7 +45,7 @@ def unwrap_key(wrapper: AESGCM, subject_id: uuid.UUID, wrapped: bytes) -> bytes:
     """Decrypt a subject's data key; :class:`IntegrityError` if it belongs to someone else."""
     try:
         return wrapper.decrypt(wrapped[:NONCE], wrapped[NONCE:], _KEY_AD + subject_id.bytes)
-    except InvalidTag:
+    except (InvalidTag, ValueError):  # ValueError: too short to hold a nonce
         raise IntegrityError("the subject key does not authenticate") from None
 
 
@@ -51,32 +54,49 @@ def field_ad(subject_id: uuid.UUID, code: str) -> bytes:
     return _FIELD_AD + subject_id.bytes + b"/" + code.encode("ascii")
 
 
-def encrypt_fields(key: AESGCM, subject_id: uuid.UUID, values: dict[str, str]) -> dict[str, bytes]:
-    """Encrypt each value under the subject key; returns code → nonce‖ciphertext‖tag."""
+def encrypt_fields(
+    key: AESGCM, subject_id: uuid.UUID, values: Mapping[str, str]
+) -> dict[str, bytes]:
+    """Encrypt each value under the subject key; returns code → nonce‖ciphertext‖tag.
+
+    Every value gets a fresh random 96-bit nonce (one ``urandom`` call for all of them).
+    """
     prefix = _FIELD_AD + subject_id.bytes + b"/"
+    nonces = os.urandom(NONCE * len(values))
     out: dict[str, bytes] = {}
-    for code, value in values.items():
-        nonce = os.urandom(NONCE)
-        out[code] = nonce + key.encrypt(nonce, value.encode("utf-8"), prefix + code.encode())
+    for i, (code, value) in enumerate(values.items()):
+        nonce = nonces[i * NONCE : (i + 1) * NONCE]
+        out[code] = nonce + key.encrypt(nonce, value.encode("utf-8"), prefix + _code_bytes(code))
     return out
+
+
+@functools.cache
+def _code_bytes(code: str) -> bytes:
+    return code.encode("ascii")
+
+
+@functools.cache
+def _frame_header(code: str) -> bytes:
+    name = code.encode("ascii")
+    return bytes((len(name),)) + name
 
 
 def decrypt_field(key: AESGCM, subject_id: uuid.UUID, code: str, blob: bytes) -> str:
     """Decrypt one field; :class:`IntegrityError` if it was altered or moved."""
     try:
         plain = key.decrypt(blob[:NONCE], blob[NONCE:], field_ad(subject_id, code))
-    except InvalidTag:
+    except (InvalidTag, ValueError):  # ValueError: too short to hold a nonce
         raise IntegrityError(f"field `{code}` does not authenticate") from None
     return plain.decode("utf-8")
 
 
 def pack_payload(ciphertexts: dict[str, bytes]) -> bytes:
     """Frame a subject's field ciphertexts in one value."""
-    parts = [bytes((PAYLOAD_VERSION,))]
+    parts = [_VERSION_BYTE]
+    pack = _U16.pack
     for code in sorted(ciphertexts):
-        name = code.encode("ascii")
         blob = ciphertexts[code]
-        parts += (bytes((len(name),)), name, _U16.pack(len(blob)), blob)
+        parts += (_frame_header(code), pack(len(blob)), blob)
     return b"".join(parts)
 
 

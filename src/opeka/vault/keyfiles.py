@@ -54,7 +54,7 @@ def _derive(secret: bytes, label: bytes) -> bytes:
 def decode_master_key(text: str) -> bytes:
     """Decode a base64 master key as given in ``OPEKA_MASTER_KEY`` or the key file."""
     try:
-        raw = base64.b64decode(text.strip(), altchars=b"-_", validate=False)
+        raw = base64.b64decode(text.strip(), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise KeyFileError("the master key is not valid base64") from None
     if len(raw) != KEY_BYTES:

@@ -9,18 +9,16 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from opeka.db.base import utcnow
+from opeka.db.bulk import insert_tuples
 from opeka.db.keys import subject_key
 from opeka.db.subjects import blind_index, subject_data
-from opeka.policy.values import email_index_form
 from opeka.uow import UnitOfWork
 from opeka.vault import crypto
-from opeka.vault.blind_index import IndexKind
 from opeka.vault.errors import SubjectKeyMissing
-
-INDEX_KINDS = {"email": IndexKind.EMAIL, "phone": IndexKind.PHONE}
+from opeka.vault.sealing import INDEX_KINDS, Sealed
 
 
 def subject_cipher(uow: UnitOfWork, subject_id: uuid.UUID) -> AESGCM:
@@ -40,43 +38,23 @@ def subject_cipher(uow: UnitOfWork, subject_id: uuid.UUID) -> AESGCM:
     return cipher
 
 
-def create_many(uow: UnitOfWork, items: Sequence[tuple[uuid.UUID, Mapping[str, str]]]) -> None:
-    """Store new subjects' values, each under a fresh data key, with their blind indexes."""
-    wrapper = uow.services.wrapper
+def store_sealed(uow: UnitOfWork, items: Sequence[Sealed]) -> None:
+    """Store sealed new subjects: keys (committed first by the unit of work), data, indexes."""
     now = utcnow()
-    data_rows: list[dict[str, object]] = []
-    index: list[dict[str, object]] = []
-    for subject_id, values in items:
-        data_key = crypto.new_data_key()
-        uow.add_key(subject_id, crypto.wrap_key(wrapper, subject_id, data_key))
-        cipher = AESGCM(data_key)
-        uow.key_cache[subject_id] = cipher
-        payload = crypto.pack_payload(crypto.encrypt_fields(cipher, subject_id, dict(values)))
-        data_rows.append({"subject_id": subject_id, "payload": payload, "updated_at": now})
-        index += index_rows(uow, subject_id, values)
-    if data_rows:
-        uow.data.execute(insert(subject_data), data_rows)
-    if index:
-        uow.data.execute(insert(blind_index), index)
-
-
-def index_rows(
-    uow: UnitOfWork, subject_id: uuid.UUID, values: Mapping[str, str]
-) -> list[dict[str, object]]:
-    """Blind-index rows for the indexed fields among ``values`` (normalised values)."""
-    indexed = uow.services.rules.indexed
-    digest = uow.services.indexer.digest
-    seen: set[tuple[int, int]] = set()
-    for code, value in values.items():
-        kind = indexed.get(code)
-        if kind is not None:
-            seen.add((INDEX_KINDS[kind], digest(INDEX_KINDS[kind], index_form(kind, value))))
-    return [{"kind": k, "digest": d, "subject_id": subject_id} for k, d in sorted(seen)]
-
-
-def index_form(kind: str, value: str) -> str:
-    """The form of a stored (already normalised) value that its blind index hashes."""
-    return email_index_form(value) if kind == "email" else value
+    for item in items:
+        uow.add_key(item.subject_id, item.wrapped_key)
+    insert_tuples(
+        uow.data,
+        subject_data,
+        ("subject_id", "payload", "updated_at"),
+        [(item.subject_id, item.payload, now) for item in items],
+    )
+    insert_tuples(
+        uow.data,
+        blind_index,
+        ("kind", "digest", "subject_id"),
+        [(kind, digest, item.subject_id) for item in items for kind, digest in item.index],
+    )
 
 
 def read(
@@ -120,9 +98,12 @@ def write(uow: UnitOfWork, subject_id: uuid.UUID, values: Mapping[str, str | Non
         .values(payload=payload, updated_at=utcnow())
     )
     uow.data.execute(delete(blind_index).where(blind_index.c.subject_id == subject_id))
-    rows = index_rows(uow, subject_id, current)
-    if rows:
-        uow.data.execute(insert(blind_index), rows)
+    insert_tuples(
+        uow.data,
+        blind_index,
+        ("kind", "digest", "subject_id"),
+        [(k, d, subject_id) for k, d in uow.services.sealer.digests(current)],
+    )
 
 
 def candidates(uow: UnitOfWork, kind: str, key: str) -> list[uuid.UUID]:

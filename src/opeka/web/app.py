@@ -13,7 +13,7 @@ from opeka.app import Opeka
 from opeka.db.engine import read_only
 from opeka.db.journal import journal_head
 from opeka.policy.render import render_policy
-from opeka.web.security import SecurityHeaders
+from opeka.web.security import HEADERS, SecurityHeaders
 
 
 def problem(status: int, title_ru: str, title_en: str, detail: str = "") -> JSONResponse:
@@ -21,7 +21,11 @@ def problem(status: int, title_ru: str, title_en: str, detail: str = "") -> JSON
     body = {"type": "about:blank", "status": status, "title": title_ru, "title_en": title_en}
     if detail:
         body["detail"] = detail
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    # Headers set here too: a 500 is sent from outside the middleware stack.
+    headers = {name.decode(): value.decode() for name, value in HEADERS}
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
 
 
 def create_app(opeka: Opeka) -> FastAPI:

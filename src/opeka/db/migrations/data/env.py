@@ -6,12 +6,13 @@ from alembic import context
 
 import opeka.db.tables  # noqa: F401  (registers every table)
 from opeka.db.base import data_metadata
-from opeka.db.migrate import version_table
+from opeka.db.migrate import version_table, version_table_schema
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:
     context.configure(
         connection=connection,
+        version_table_schema=version_table_schema(connection),
         target_metadata=data_metadata,
         version_table=version_table("data"),
         render_as_batch=connection.dialect.name == "sqlite",

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     master_key: SecretStr | None = None
     policy: Path = DEFAULT_POLICY_PATH
     environment: Literal["development", "production", "test"] = "development"
-    checkpoint_every_entries: int = Field(default=1000, ge=1)
+    checkpoint_every_entries: int = Field(default=1024, ge=1)
     checkpoint_every_seconds: float = Field(default=60.0, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

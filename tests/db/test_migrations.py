@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError as DBIntegrityError
 from tests.conftest import make_settings
 
 import opeka.db.tables  # noqa: F401  (registers every table)
-from opeka.app import make_engines
+from opeka.app import Opeka, make_engines
 from opeka.db import migrate
 from opeka.db.base import data_metadata, keys_metadata
 from opeka.db.subjects import blind_index
@@ -41,6 +41,12 @@ VERSION_TABLE_BUG = (
     "name, None), which ignores schema_translate_map, so migrate.current_revision() is always "
     "None and a second initialise() re-runs 0001 (DuplicateTable)"
 )
+
+# SQLite cannot reflect the journal's expression indexes; they are checked from sqlite_master.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
+    pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based"),
+]
 
 
 def known_postgres_bug(request: pytest.FixtureRequest, settings: Settings) -> None:
@@ -296,3 +302,16 @@ def test_sqlite_journal_modes_persist_in_the_files(tmp_path: Path) -> None:
             conn.close()
     assert modes == {"opeka.db": "wal", "keys.db": "delete"}
     assert not (settings.data_dir / "keys.db-wal").exists()
+
+
+def test_the_journal_is_indexed_by_subject_and_time_inside_its_hashed_bytes(opeka: Opeka) -> None:
+    settings = opeka.settings
+    with opeka.data_engine.connect() as conn:
+        if settings.is_sqlite:
+            sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+            rows: dict[str, str] = dict(conn.exec_driver_sql(sql).all())
+        else:
+            sql = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %(s)s"
+            rows = dict(conn.exec_driver_sql(sql, {"s": settings.database_schema}).all())
+    assert "substr(entry, 49, 16)" in rows["ix_journal_entry_subject"].replace('"', "")
+    assert "substr(entry, 41, 8)" in rows["ix_journal_entry_time"].replace('"', "")

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from opeka.app import Opeka
 from opeka.cli.errors import fail
+from opeka.ops import logs
 from opeka.ops.recovery import reconcile
 from opeka.processing.actor import Actor
 from opeka.settings import Settings
@@ -38,9 +39,13 @@ def settings(ctx: typer.Context) -> Settings:
 @contextmanager
 def opened(ctx: typer.Context) -> Iterator[Opeka]:
     """A wired Opeka for one command, recovered from any interrupted work first."""
-    opeka = Opeka(settings(ctx))
+    conf = settings(ctx)
+    logs.configure(conf)
+    opeka = Opeka(conf)
     try:
-        reconcile(opeka)
+        report = reconcile(opeka)
+        if report.keys_shredded or report.checkpoints_appended or report.orphan_keys_removed:
+            logs.get("recovery").info("finished interrupted work: %s", report)
         yield opeka
     finally:
         opeka.close()

@@ -14,7 +14,10 @@ from opeka.cli.context import opened
 from opeka.cli.errors import OpekaTyper, fail
 from opeka.db.engine import read_only
 from opeka.journal import export as journal_export
+from opeka.journal.errors import JournalCorrupt
 from opeka.journal.verify import verify_journal
+from opeka.ops import logs
+from opeka.ops.scheduler import checkpoint_now
 
 journal_app = OpekaTyper(
     help="The event journal (журнал регистрации событий).", no_args_is_help=True
@@ -25,11 +28,16 @@ journal_app = OpekaTyper(
 def verify(ctx: typer.Context) -> None:
     """Verify the chain and the signed checkpoints; exit 0 with the count when intact."""
     with opened(ctx) as opeka, read_only(opeka.data_engine) as conn:
-        report = verify_journal(
-            conn,
-            public_key=opeka.signing_key.public_key(),
-            checkpoint_file=opeka.services.checkpoint_file,
-        )
+        try:
+            report = verify_journal(
+                conn,
+                public_key=opeka.signing_key.public_key(),
+                checkpoint_file=opeka.services.checkpoint_file,
+            )
+        except JournalCorrupt as exc:
+            logs.get("journal").error("verify: FAILED at entry %s: %s", exc.seq, exc)
+            raise
+    logs.get("journal").info("verify: intact, %d entries", report.entries)
     typer.echo(
         f"journal intact: {report.entries} entries, {report.checkpoints} signed checkpoints "
         f"(newest covers {report.newest_checkpoint}; {report.unsigned_tail} after it)"
@@ -87,7 +95,5 @@ def export(
 def checkpoint(ctx: typer.Context) -> None:
     """Sign a checkpoint of the journal now (if it grew since the last one)."""
     with opened(ctx) as opeka:
-        with opeka.data_engine.begin() as conn:
-            notes = opeka.services.journal.flush(conn, [], force=True)
-        opeka.services.checkpoint_file.append(notes)
-    typer.echo("checkpoint signed" if notes else "nothing new since the last checkpoint")
+        signed = checkpoint_now(opeka)
+    typer.echo("checkpoint signed" if signed else "nothing new since the last checkpoint")

@@ -10,6 +10,7 @@ import uvicorn
 from opeka.app import make_engines
 from opeka.cli.context import opened, settings
 from opeka.db import migrate as migrations
+from opeka.ops import logs
 from opeka.ops.init import initialise
 from opeka.web.app import create_app
 
@@ -23,6 +24,7 @@ def init(
     """Create the data directory, keys and databases (migrated); safe to run again."""
     conf = settings(ctx)
     report = initialise(conf)
+    logs.configure(conf).info("init: made %d, kept %d", len(report.made), len(report.kept))
     if if_needed and not report.made:
         return
     typer.echo(f"Opeka data directory: {conf.data_dir.resolve()}")

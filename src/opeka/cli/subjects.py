@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeR
 from opeka.cli.context import cli_actor, opened
 from opeka.cli.errors import OpekaTyper, fail
 from opeka.consent.grants import ConsentEvidence
+from opeka.ops import logs
 from opeka.subjects.importer import import_csv
 
 subjects_app = OpekaTyper(help="The subject registry.", no_args_is_help=True)
@@ -82,6 +83,14 @@ def import_(
             progress=progress,
             repeat=repeat,
         )
+    logs.get("import").info(
+        "import batch %s: %d rows, %d imported, %d bad, resumed after %d",
+        report.batch_id,
+        report.rows,
+        report.imported,
+        len(report.bad),
+        report.resumed_from,
+    )
     for bad in report.bad:
         typer.echo(f"{file}:{bad.line}: {bad.reason_ru} / {bad.reason}", err=True)
     if report.refused:
@@ -145,6 +154,9 @@ def destroy(
     sid = _subject_id(subject)
     with opened(ctx) as opeka, opeka.processing(cli_actor(actor), "legal.subject_rights") as p:
         result = p.destroy(sid, reason_code=reason, note=note)
+    logs.get("destroy").info(
+        "destroyed subject %s: %d fields, reason %s", result.subject_id, len(result.fields), reason
+    )
     typer.echo(
         f"destroyed subject {result.subject_id}: {len(result.fields)} field(s) "
         f"({', '.join(result.data_categories)}); reason: {result.reason}"

@@ -10,10 +10,11 @@ transaction. Small batches use the ordinary path.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Insert, Table, insert
 
 SMALL = 64
 
@@ -32,7 +33,7 @@ def insert_tuples(
     if not rows:
         return
     if len(rows) < SMALL:
-        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        conn.execute(_insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
     if conn.dialect.name == "postgresql":
         _copy(conn, table, columns, rows)
@@ -47,6 +48,11 @@ def insert_tuples(
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
     conn.exec_driver_sql(sql, list(zip(*values, strict=True)))
+
+
+@functools.cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
 
 
 def _processed(table: Table, name: str, column: Sequence[Any], dialect: Any) -> Sequence[Any]:
@@ -64,13 +70,17 @@ def _processed(table: Table, name: str, column: Sequence[Any], dialect: Any) -> 
     return out
 
 
+def qualified_name(conn: Connection, table: Table) -> str:
+    """The table's quoted name, in the schema the connection maps it to (PostgreSQL)."""
+    translate = conn.get_execution_options().get("schema_translate_map") or {}
+    schema = translate.get(table.schema, table.schema)
+    return f'"{schema}"."{table.name}"' if schema else f'"{table.name}"'
+
+
 def _copy(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    translate = conn.get_execution_options().get("schema_translate_map") or {}
-    schema = translate.get(table.schema, table.schema)
-    target = f'"{schema}"."{table.name}"' if schema else f'"{table.name}"'
-    sql = f"COPY {target} ({', '.join(columns)}) FROM STDIN"
+    sql = f"COPY {qualified_name(conn, table)} ({', '.join(columns)}) FROM STDIN"
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(sql) as copy:

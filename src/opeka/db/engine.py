@@ -27,7 +27,8 @@ def make_engine(url: str, *, schema: str | None, wal: bool = True, pool: bool = 
     """
     if url.startswith("sqlite"):
         return _sqlite_engine(url, wal=wal, pool=pool)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # No pre-ping (it costs a round trip per checkout); recycle connections instead.
+    kwargs: dict[str, Any] = {"pool_recycle": 1800}
     if not pool:
         kwargs["poolclass"] = NullPool
     engine = create_engine(url, **kwargs)

@@ -13,6 +13,7 @@ header lets the verifier check sequence, time and subject columns by slicing, wi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -93,21 +94,36 @@ def now_us() -> int:
     return int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
 
 
-def encode(record: Record, *, seq: int, prev_leaf: bytes) -> bytes:
-    """The canonical bytes of ``record`` as entry number ``seq`` after ``prev_leaf``."""
-    body = json.dumps(
-        [
-            record.actor,
-            str(record.action),
-            list(record.fields),
-            record.purpose,
-            record.basis,
-            record.reason,
-            str(record.result),
-        ],
+@functools.lru_cache(maxsize=4096)
+def _body(
+    actor: str,
+    action: str,
+    fields: tuple[str, ...],
+    purpose: str,
+    basis: str,
+    reason: str,
+    result: str,
+) -> bytes:
+    # Bulk operations write many entries with the same body (an import's сбор entries differ
+    # only in subject and time), so the JSON is built once per distinct body.
+    return json.dumps(
+        [actor, action, list(fields), purpose, basis, reason, result],
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode("utf-8")
+
+
+def encode(record: Record, *, seq: int, prev_leaf: bytes) -> bytes:
+    """The canonical bytes of ``record`` as entry number ``seq`` after ``prev_leaf``."""
+    body = _body(
+        record.actor,
+        record.action.value,
+        record.fields,
+        record.purpose,
+        record.basis,
+        record.reason,
+        record.result.value,
+    )
     subject = record.subject_id.bytes if record.subject_id is not None else NO_SUBJECT
     return prev_leaf + seq.to_bytes(8, "big") + record.time_us.to_bytes(8, "big") + subject + body
 

@@ -156,6 +156,17 @@ class CompactRange:
         hashes = [body[i : i + HASH_SIZE] for i in range(0, len(body), HASH_SIZE)]
         return cls._make(size, hashes)
 
+    def scaled(self, leaves_per_item: int) -> CompactRange:
+        """This range read as a range of whole perfect subtrees of ``leaves_per_item`` leaves.
+
+        If this range was built by appending the roots of consecutive perfect subtrees of
+        ``leaves_per_item`` (a power of two) leaves each, the result is the leaf-level range of
+        the same tree: its set bits are this range's shifted left, with the same hashes.
+        """
+        if leaves_per_item <= 0 or leaves_per_item & (leaves_per_item - 1):
+            raise ValueError("leaves_per_item must be a power of two")
+        return CompactRange._make(self._size * leaves_per_item, list(self._hashes))
+
     @classmethod
     def _make(cls, size: int, hashes: list[bytes]) -> CompactRange:
         new = cls.__new__(cls)
@@ -169,6 +180,24 @@ class CompactRange:
 
 
 # --- proof generation (RFC 9162 §2.1.3.1 and §2.1.4.1) -------------------------------------------
+
+
+def perfect_root(leaf_hashes: Sequence[bytes]) -> bytes:
+    """Root of a perfect subtree (``len`` a power of two), hashed level by level.
+
+    Equal to :func:`root_hash` for such sizes, and faster for bulk verification than appending
+    leaf by leaf.
+    """
+    level = list(leaf_hashes)
+    if not level or len(level) & (len(level) - 1):
+        raise ValueError("perfect_root needs a power-of-two number of leaves")
+    sha256 = hashlib.sha256
+    while len(level) > 1:
+        level = [
+            sha256(b"\x01" + left + right).digest()
+            for left, right in zip(level[::2], level[1::2], strict=True)
+        ]
+    return level[0]
 
 
 def _split(n: int) -> int:

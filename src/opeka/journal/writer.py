@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from opeka.db.bulk import insert_tuples
 from opeka.db.journal import journal_checkpoint, journal_entry, journal_head
@@ -25,13 +25,25 @@ from opeka.journal.errors import JournalNotInitialised
 from opeka.journal.merkle import CompactRange
 
 HEAD_ID = 1
+_HEAD = select(journal_head).where(journal_head.c.id == HEAD_ID).with_for_update()
+_MOVE_HEAD = (
+    update(journal_head)
+    .where(journal_head.c.id == HEAD_ID)
+    .values(
+        size=bindparam("new_size"),
+        last_leaf=bindparam("new_leaf"),
+        compact_range=bindparam("new_range"),
+        checkpoint_size=bindparam("cp_size"),
+        checkpoint_time_us=bindparam("cp_time"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
 class CheckpointPolicy:
     """When to sign a checkpoint: after ``every_entries`` entries or ``every_seconds``."""
 
-    every_entries: int = 1000
+    every_entries: int = 1024
     every_seconds: float = 60.0
 
 
@@ -65,15 +77,13 @@ class JournalWriter:
         """Append ``records``; return the notes of checkpoints signed on the way."""
         if not records and not force:
             return []
-        head = conn.execute(
-            select(journal_head).where(journal_head.c.id == HEAD_ID).with_for_update()
-        ).first()
+        head = conn.execute(_HEAD).first()
         if head is None:
             raise JournalNotInitialised("the journal is not initialised; run `opeka init`")
         tree = CompactRange.from_bytes(head.compact_range)
         size, prev = head.size, head.last_leaf
         cp_size, cp_time = head.checkpoint_size, head.checkpoint_time_us
-        rows: list[tuple[int, object, int, bytes]] = []
+        rows: list[tuple[int, bytes]] = []
         notes: list[tuple[int, int, str]] = []
         sha256 = hashlib.sha256
         for record in records:
@@ -81,8 +91,8 @@ class JournalWriter:
             blob = encode(record, seq=size, prev_leaf=prev)
             prev = sha256(b"\x00" + blob).digest()
             tree.append(prev)
-            rows.append((size, record.subject_id, record.time_us, blob))
-            if size - cp_size >= self._policy.every_entries:
+            rows.append((size, blob))
+            if size % self._policy.every_entries == 0:  # aligned: every N-th entry
                 notes.append(self._sign(size, tree.root()))
                 cp_size, cp_time = size, notes[-1][1]
         now = now_us()
@@ -90,22 +100,21 @@ class JournalWriter:
         if size > cp_size and (due or force):
             notes.append(self._sign(size, tree.root()))
             cp_size, cp_time = size, notes[-1][1]
-        insert_tuples(conn, journal_entry, ("seq", "subject_id", "time_us", "entry"), rows)
+        insert_tuples(conn, journal_entry, ("seq", "entry"), rows)
         if notes:
             conn.execute(
                 insert(journal_checkpoint),
                 [{"size": s, "time_us": t, "note": n} for s, t, n in notes],
             )
         conn.execute(
-            update(journal_head)
-            .where(journal_head.c.id == HEAD_ID)
-            .values(
-                size=size,
-                last_leaf=prev,
-                compact_range=tree.to_bytes(),
-                checkpoint_size=cp_size,
-                checkpoint_time_us=cp_time,
-            )
+            _MOVE_HEAD,
+            {
+                "new_size": size,
+                "new_leaf": prev,
+                "new_range": tree.to_bytes(),
+                "cp_size": cp_size,
+                "cp_time": cp_time,
+            },
         )
         return [n for _, _, n in notes]
 

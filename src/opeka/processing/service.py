@@ -188,10 +188,14 @@ class Processing(Lifecycle):
     # --- use -------------------------------------------------------------------------------
 
     def _authorize_use(
-        self, action: Action, subject_id: uuid.UUID, fields: Iterable[str]
+        self,
+        action: Action,
+        subject_id: uuid.UUID,
+        fields: Iterable[str],
+        row: SubjectRow | None = None,
     ) -> SubjectRow:
         """Load the subject and check status, category, fields and basis for this purpose."""
-        row = subjects.load(self.uow.data, subject_id)
+        row = row or subjects.load(self.uow.data, subject_id)
         fields = tuple(fields)
         try:
             self._check_status(row)
@@ -274,7 +278,7 @@ class Processing(Lifecycle):
         if not hits:
             return False  # a blind-index false positive: compared internally, never returned
         try:
-            self._authorize_use(Action.EXTRACT, subject_id, hits)
+            self._authorize_use(Action.EXTRACT, subject_id, hits, row)
         except PolicyRefusal:
             return False
         self._record(Action.EXTRACT, subject_id, hits, "поиск по " + kind)

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from opeka.db.base import utcnow
 from opeka.db.subjects import subject
@@ -33,13 +33,14 @@ class SubjectRow:
     created_at: dt.datetime
 
 
+_LOAD = select(subject.c.category, subject.c.status, subject.c.created_at).where(
+    subject.c.id == bindparam("sid")
+)
+
+
 def load(conn: Connection, subject_id: uuid.UUID) -> SubjectRow:
     """The subject, or :class:`SubjectNotFound`."""
-    row = conn.execute(
-        select(subject.c.category, subject.c.status, subject.c.created_at).where(
-            subject.c.id == subject_id
-        )
-    ).first()
+    row = conn.execute(_LOAD, {"sid": subject_id}).first()
     if row is None:
         raise SubjectNotFound(f"no subject {subject_id}")
     return SubjectRow(subject_id, row.category, Status(row.status), row.created_at)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from opeka.policy.errors import PolicyRefusal
 from opeka.policy.rules import Rules
 from opeka.policy.schema import Policy
-from opeka.vault.sealing import Sealed, Sealer, SealerKeys
+from opeka.vault.sealing import Sealed, Sealer, SealerKeys, Wire
 
 Row = tuple[int, dict[str, str]]
 SHAPE = "__shape__"
@@ -84,9 +84,10 @@ def _start(job: Job) -> None:
     _WORKER = RowSealer(job)
 
 
-def _run(rows: Sequence[Row]) -> tuple[list[Sealed], list[Refused]]:
+def _run(rows: Sequence[Row]) -> tuple[list[Wire], list[Refused]]:
     assert _WORKER is not None
-    return _WORKER.run(rows)
+    sealed, refused = _WORKER.run(rows)
+    return [item.to_wire() for item in sealed], refused
 
 
 def seal_rows(
@@ -107,6 +108,7 @@ def seal_rows(
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_start, initargs=(job,)) as pool:
-        for part, (sealed, refused) in zip(chunks, pool.imap(_run, chunks), strict=True):
+        from_wire = Sealed.from_wire
+        for part, (wires, refused) in zip(chunks, pool.imap(_run, chunks), strict=True):
             done += len(part)
-            yield done, sealed, refused
+            yield done, [from_wire(w) for w in wires], refused

@@ -33,6 +33,26 @@ class Sealed:
     payload: bytes
     index: tuple[tuple[int, int], ...]
 
+    def to_wire(self) -> Wire:
+        """A plain tuple: pickles about ten times faster than the dataclass."""
+        return (
+            self.subject_id.bytes,
+            self.category,
+            self.fields,
+            self.wrapped_key,
+            self.payload,
+            self.index,
+        )
+
+    @classmethod
+    def from_wire(cls, wire: Wire) -> Sealed:
+        """The inverse of :meth:`to_wire`."""
+        sid, category, fields, wrapped, payload, index = wire
+        return cls(uuid.UUID(bytes=sid), category, fields, wrapped, payload, index)
+
+
+Wire = tuple[bytes, str, tuple[str, ...], bytes, bytes, tuple[tuple[int, int], ...]]
+
 
 @dataclass(frozen=True, slots=True)
 class SealerKeys:

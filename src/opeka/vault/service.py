@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from opeka.db.base import utcnow
 from opeka.db.bulk import insert_tuples
@@ -20,6 +20,12 @@ from opeka.vault import crypto
 from opeka.vault.errors import SubjectKeyMissing
 from opeka.vault.sealing import INDEX_KINDS, Sealed
 
+_KEY = select(subject_key.c.wrapped).where(subject_key.c.subject_id == bindparam("sid"))
+_PAYLOAD = select(subject_data.c.payload).where(subject_data.c.subject_id == bindparam("sid"))
+_CANDIDATES = select(blind_index.c.subject_id).where(
+    blind_index.c.kind == bindparam("kind"), blind_index.c.digest == bindparam("digest")
+)
+
 
 def subject_cipher(uow: UnitOfWork, subject_id: uuid.UUID) -> AESGCM:
     """The subject's data-key cipher (cached for the unit of work)."""
@@ -28,9 +34,7 @@ def subject_cipher(uow: UnitOfWork, subject_id: uuid.UUID) -> AESGCM:
         return cached
     wrapped = uow.pending_key(subject_id)
     if wrapped is None:
-        wrapped = uow.keys.execute(
-            select(subject_key.c.wrapped).where(subject_key.c.subject_id == subject_id)
-        ).scalar()
+        wrapped = uow.keys.execute(_KEY, {"sid": subject_id}).scalar()
     if wrapped is None:
         raise SubjectKeyMissing(f"subject {subject_id} has no key (destroyed)")
     cipher = AESGCM(crypto.unwrap_key(uow.services.wrapper, subject_id, wrapped))
@@ -61,9 +65,7 @@ def read(
     uow: UnitOfWork, subject_id: uuid.UUID, fields: Iterable[str] | None = None
 ) -> dict[str, str]:
     """Decrypt a subject's values (only ``fields`` when given); empty if none stored."""
-    payload = uow.data.execute(
-        select(subject_data.c.payload).where(subject_data.c.subject_id == subject_id)
-    ).scalar()
+    payload = uow.data.execute(_PAYLOAD, {"sid": subject_id}).scalar()
     if payload is None:
         return {}
     blobs = crypto.unpack_payload(payload)
@@ -76,9 +78,7 @@ def read(
 
 def stored_fields(uow: UnitOfWork, subject_id: uuid.UUID) -> frozenset[str]:
     """Codes of the fields stored for a subject (without decrypting anything)."""
-    payload = uow.data.execute(
-        select(subject_data.c.payload).where(subject_data.c.subject_id == subject_id)
-    ).scalar()
+    payload = uow.data.execute(_PAYLOAD, {"sid": subject_id}).scalar()
     return frozenset(crypto.unpack_payload(payload)) if payload is not None else frozenset()
 
 
@@ -110,11 +110,7 @@ def candidates(uow: UnitOfWork, kind: str, key: str) -> list[uuid.UUID]:
     """Subjects whose blind index matches ``key`` (an index form); false positives included."""
     index_kind = INDEX_KINDS[kind]
     digest = uow.services.indexer.digest(index_kind, key)
-    rows = uow.data.execute(
-        select(blind_index.c.subject_id).where(
-            blind_index.c.kind == index_kind, blind_index.c.digest == digest
-        )
-    )
+    rows = uow.data.execute(_CANDIDATES, {"kind": index_kind, "digest": digest})
     return [row[0] for row in rows]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -12,6 +15,7 @@ from opeka import __version__
 from opeka.app import Opeka
 from opeka.db.engine import read_only
 from opeka.db.journal import journal_head
+from opeka.ops import scheduler
 from opeka.policy.render import render_policy
 from opeka.web.security import HEADERS, SecurityHeaders
 
@@ -28,9 +32,23 @@ def problem(status: int, title_ru: str, title_en: str, detail: str = "") -> JSON
     )
 
 
-def create_app(opeka: Opeka) -> FastAPI:
-    """Build the web application around a wired :class:`Opeka`."""
+def create_app(opeka: Opeka, *, periodic: bool = True) -> FastAPI:
+    """Build the web application around a wired :class:`Opeka`.
+
+    With ``periodic``, the application runs the scheduler's jobs (time-based journal
+    checkpoints, crash recovery) while it serves.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not periodic:
+            yield
+            return
+        async with scheduler.running(opeka, opeka.settings.checkpoint_every_seconds):
+            yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Opeka",
         version=__version__,
         docs_url="/api/docs",

@@ -1,0 +1,56 @@
+"""Periodic jobs run by ``opeka serve``: recovery and the time-based journal checkpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from opeka.app import Opeka
+from opeka.ops import logs
+from opeka.ops.recovery import reconcile
+
+log = logs.get("scheduler")
+
+
+def checkpoint_now(opeka: Opeka) -> int:
+    """Sign a checkpoint if the journal grew since the last one; return how many were signed."""
+    with opeka.data_engine.begin() as conn:
+        notes = opeka.services.journal.flush(conn, [], force=True)
+    opeka.services.checkpoint_file.append(notes)
+    return len(notes)
+
+
+def tick(opeka: Opeka) -> None:
+    """One round of periodic work."""
+    signed = checkpoint_now(opeka)
+    report = reconcile(opeka)
+    if signed or report.keys_shredded or report.orphan_keys_removed:
+        log.info(
+            "periodic: checkpoints=%d keys_shredded=%d orphan_keys=%d",
+            signed,
+            report.keys_shredded,
+            report.orphan_keys_removed,
+        )
+
+
+async def run_periodically(opeka: Opeka, every_seconds: float) -> None:
+    """Call :func:`tick` every ``every_seconds`` in a worker thread until cancelled."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            await asyncio.to_thread(tick, opeka)
+        except Exception:  # a failed round is logged and retried next time
+            log.exception("periodic round failed")
+
+
+@contextlib.asynccontextmanager
+async def running(opeka: Opeka, every_seconds: float) -> AsyncIterator[None]:
+    """Run the periodic jobs for the lifetime of the web application."""
+    task = asyncio.create_task(run_periodically(opeka, every_seconds))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -55,6 +55,7 @@ def _sqlite_engine(url: str, *, wal: bool, pool: bool) -> Engine:
             f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
             f"cache_size=-{SQLITE_CACHE_KIB}",
             "temp_store=MEMORY",
+            "wal_autocheckpoint=20000",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()

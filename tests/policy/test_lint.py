@@ -50,7 +50,7 @@ def dump(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-def test_shipped_policy_has_no_problems() -> None:
+def test_shipped_policy_has_noproblems() -> None:
     assert problems(SHIPPED) == []
 
 
@@ -379,3 +379,29 @@ def test_section_level_problems_point_at_the_section(path: str) -> None:
     text = dump(data)
     problem = only_problem(text)
     assert (problem.path, problem.line) == (path, line_no(text, f"\n{path}:") + 1)
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def _with_role(**role: object) -> str:
+    data = yaml.safe_load(SHIPPED)
+    data["roles"]["probe"] = {"title": {"ru": "Проба", "en": "Probe"}, **role}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def test_a_role_naming_an_undeclared_purpose_is_reported() -> None:
+    found = problems(_with_role(purposes=["9.9.9"]))
+    assert any("purpose `9.9.9` is not declared" in p.message for p in found)
+
+
+def test_a_role_unmasking_a_field_none_of_its_purposes_uses_is_reported() -> None:
+    found = problems(
+        _with_role(permissions=["subjects.unmask"], purposes=["2.2.4"], unmask_fields=["email"])
+    )
+    assert any("`email` is used by none of this role's purposes" in p.message for p in found)
+
+
+def test_unmaskable_fields_without_the_unmask_permission_are_reported() -> None:
+    found = problems(_with_role(purposes=["2.2.7"], unmask_fields=["email"]))
+    assert any("need the `subjects.unmask` permission" in p.message for p in found)

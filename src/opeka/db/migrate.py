@@ -30,15 +30,16 @@ def stores(data: Engine, keys: Engine) -> list[tuple[Store, Engine]]:
 
 def upgrade(engine: Engine, store: Store) -> None:
     """Bring ``store`` on ``engine`` to the newest revision."""
-    command.upgrade(_config(engine, store), "head")
+    command.upgrade(_config(engine, store), "heads")
 
 
 def head_revision(store: Store) -> str:
-    """The newest revision of ``store``'s migrations."""
+    """The newest revision(s) of ``store``'s migrations, joined by ``+`` when branches exist.
+
+    Domains add their tables on branches of their own; a merge revision joins them.
+    """
     script = ScriptDirectory.from_config(_config_without_engine(store))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    return "+".join(sorted(script.get_heads()))
 
 
 def current_revision(engine: Engine, store: Store) -> str | None:
@@ -49,7 +50,8 @@ def current_revision(engine: Engine, store: Store) -> str | None:
             "version_table_schema": version_table_schema(conn),
         }
         context = MigrationContext.configure(conn, opts=opts)
-        return context.get_current_revision()
+        heads = context.get_current_heads()
+        return "+".join(sorted(heads)) if heads else None
 
 
 def version_table_schema(conn: Connection) -> str | None:

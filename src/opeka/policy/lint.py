@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from opeka.policy.errors import Problem
+from opeka.policy.lint_roles import ROLE_RULES
 from opeka.policy.lint_rules import CONTENT_RULES, Finding, Rule
 from opeka.policy.schema import Policy
 from opeka.policy.yaml_lines import Path, line_of
@@ -181,4 +182,5 @@ RULES: tuple[Rule, ...] = (
     transfer_targets,
     recipient_purposes,
     *CONTENT_RULES,
+    *ROLE_RULES,
 )

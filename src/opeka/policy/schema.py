@@ -167,6 +167,34 @@ class Deadline(Model):
     clause: Clause
 
 
+class Permission(StrEnum):
+    """What a staff role may do in the console and the API, besides processing for a purpose."""
+
+    SUBJECTS_SEARCH = "subjects.search"
+    SUBJECTS_UNMASK = "subjects.unmask"
+    SUBJECTS_EDIT = "subjects.edit"
+    SUBJECTS_BLOCK = "subjects.block"
+    SUBJECTS_DESTROY = "subjects.destroy"
+    REQUESTS_READ = "requests.read"
+    REQUESTS_MANAGE = "requests.manage"
+    CONSENTS_READ = "consents.read"
+    JOURNAL_READ = "journal.read"
+    JOURNAL_VERIFY = "journal.verify"
+    DOCUMENTS_READ = "documents.read"
+    ANALYTICS_READ = "analytics.read"
+    STAFF_MANAGE = "staff.manage"
+    APIKEYS_MANAGE = "apikeys.manage"
+
+
+class Role(Model):
+    """A staff role: what it may do, for which purposes, and which fields it may unmask."""
+
+    title: Text
+    permissions: list[Permission] = Field(default_factory=list)
+    purposes: list[PurposeId] = Field(default_factory=list)
+    unmask_fields: list[Code] = Field(default_factory=list)
+
+
 class Operator(Model):
     """The operator: who is responsible for the processing."""
 
@@ -201,4 +229,5 @@ class Policy(Model):
     automated_decisions: AutomatedDecisions
     cookies: dict[Code, CookieKind] = Field(min_length=1)
     deadlines: dict[Code, Deadline] = Field(default_factory=dict)
+    roles: dict[Code, Role] = Field(default_factory=dict)
     index: IndexSettings = IndexSettings()

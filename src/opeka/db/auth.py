@@ -1,0 +1,1 @@
+"""Tables of authentication: staff users, API clients, portal accounts, sessions, rate limits."""

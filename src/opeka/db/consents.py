@@ -1,0 +1,1 @@
+"""Tables of consent documents, consent records and receipts."""

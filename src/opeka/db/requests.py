@@ -1,0 +1,1 @@
+"""Tables of data-subject requests, their events and the destruction acts."""

@@ -160,18 +160,27 @@ def test_hsts_is_sent_only_over_tls(app: FastAPI) -> None:
         assert tls.get("/api/v1/health").headers["strict-transport-security"] == "max-age=31536000"
 
 
-def test_an_unknown_path_is_a_bilingual_problem_404_without_a_traceback(
+def test_an_unknown_api_path_is_a_bilingual_problem_404_without_a_traceback(
     client: TestClient,
 ) -> None:
-    response = client.get("/no/such/page")
+    response = client.get("/api/no/such/thing")
     assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM
     assert response.json() == {
-        "type": "about:blank",
+        "type": "https://opeka.wwgroup.ru/problems/http_404",
         "status": 404,
         "title": "Не найдено",
         "title_en": "Not found",
+        "instance": "/api/no/such/thing",
     }
+    assert "Traceback" not in response.text
+
+
+def test_an_unknown_page_is_an_html_404_in_russian(client: TestClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Не найдено" in response.text
     assert "Traceback" not in response.text
 
 
@@ -188,7 +197,7 @@ def test_a_wrong_method_is_a_bilingual_problem_405(client: TestClient) -> None:
 def failing_app(opeka: Opeka) -> FastAPI:
     app = create_app(opeka)
 
-    @app.get("/boom")
+    @app.get("/api/boom")
     def boom() -> None:
         raise RuntimeError("secret internals /srv/opeka")
 
@@ -197,14 +206,15 @@ def failing_app(opeka: Opeka) -> FastAPI:
 
 def test_an_unexpected_error_is_a_problem_500_revealing_nothing(opeka: Opeka) -> None:
     with TestClient(failing_app(opeka), raise_server_exceptions=False) as client:
-        response = client.get("/boom")
+        response = client.get("/api/boom")
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM
     assert response.json() == {
-        "type": "about:blank",
+        "type": "https://opeka.wwgroup.ru/problems/internal",
         "status": 500,
         "title": "Внутренняя ошибка",
         "title_en": "Internal error",
+        "instance": "/api/boom",
     }
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
@@ -212,7 +222,7 @@ def test_an_unexpected_error_is_a_problem_500_revealing_nothing(opeka: Opeka) ->
 
 def test_an_unexpected_error_response_carries_the_security_headers(opeka: Opeka) -> None:
     with TestClient(failing_app(opeka), raise_server_exceptions=False) as client:
-        assert_secure(client.get("/boom").headers)
+        assert_secure(client.get("/api/boom").headers)
 
 
 def test_the_api_docs_and_openapi_schema_respond(client: TestClient) -> None:
@@ -230,17 +240,10 @@ def test_the_api_docs_and_openapi_schema_respond(client: TestClient) -> None:
     assert client.get("/docs").status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "src bug: FastAPI's default Swagger UI page at /api/docs loads its script and CSS from "
-        "cdn.jsdelivr.net and starts it with an inline <script>, all of which the app's own CSP "
-        "(script-src 'self'; style-src 'self') blocks, so the docs page is blank in a browser"
-    ),
-)
 def test_the_api_docs_page_works_under_the_apps_own_csp(client: TestClient) -> None:
     page = client.get("/api/docs").text
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.DOTALL)
     assert all(body.strip() == "" for _, body in scripts), "inline script"
     assert "https://" not in "".join(attrs for attrs, _ in scripts), "third-party script"
     assert 'rel="stylesheet" href="https://' not in page, "third-party stylesheet"
+    assert "/api/v1/health" in page  # the operations are listed on the page itself

@@ -1,42 +1,47 @@
-"""The FastAPI application factory."""
+"""The FastAPI application factory: middleware, error handling, static files and routers."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import select
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from opeka import __version__
 from opeka.app import Opeka
-from opeka.db.engine import read_only
-from opeka.db.journal import journal_head
-from opeka.ops import scheduler
-from opeka.policy.render import render_policy
-from opeka.web.security import HEADERS, SecurityHeaders
+from opeka.ops import logs, scheduler
+from opeka.web import api_docs, problems, system_routes
+from opeka.web.keys import web_key
+from opeka.web.problems import Problem
+from opeka.web.security import SecurityHeaders
+
+STATIC = Path(__file__).resolve().parent / "static"
+RouterFactory = Callable[[Opeka], APIRouter]
+log = logs.get("web")
+
+_STATUS_TITLES = {
+    401: ("Требуется вход", "Sign-in required"),
+    403: ("Доступ запрещён", "Forbidden"),
+    404: ("Не найдено", "Not found"),
+    405: ("Метод не разрешён", "Method not allowed"),
+    413: ("Слишком большой запрос", "Request too large"),
+    429: ("Слишком много запросов", "Too many requests"),
+}
 
 
-def problem(status: int, title_ru: str, title_en: str, detail: str = "") -> JSONResponse:
-    """An RFC 9457 problem response with a Russian and an English title."""
-    body = {"type": "about:blank", "status": status, "title": title_ru, "title_en": title_en}
-    if detail:
-        body["detail"] = detail
-    # Headers set here too: a 500 is sent from outside the middleware stack.
-    headers = {name.decode(): value.decode() for name, value in HEADERS}
-    return JSONResponse(
-        body, status_code=status, media_type="application/problem+json", headers=headers
-    )
-
-
-def create_app(opeka: Opeka, *, periodic: bool = True) -> FastAPI:
+def create_app(
+    opeka: Opeka, *, periodic: bool = True, routers: list[RouterFactory] | None = None
+) -> FastAPI:
     """Build the web application around a wired :class:`Opeka`.
 
-    With ``periodic``, the application runs the scheduler's jobs (time-based journal
-    checkpoints, crash recovery) while it serves.
+    ``routers`` are added after the system routes (health, policy, language); with
+    ``periodic`` the scheduler's jobs (time-based journal checkpoints, recovery) run while it
+    serves.
     """
 
     @contextlib.asynccontextmanager
@@ -51,42 +56,56 @@ def create_app(opeka: Opeka, *, periodic: bool = True) -> FastAPI:
         lifespan=lifespan,
         title="Opeka",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
     app.state.opeka = opeka
-    policy_html = render_policy(opeka.policy, fmt="html")
+    app.state.csrf_key = web_key(opeka.master, "csrf")
     app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(system_routes.router(opeka))
+    for factory in routers or default_routers():
+        app.include_router(factory(opeka))
+    app.include_router(api_docs.router(app))
+    _handlers(app)
+    return app
 
-    @app.get("/api/v1/health", tags=["system"])
-    def health() -> dict[str, object]:
-        """Liveness and readiness: the database answers and the journal is initialised."""
-        with read_only(opeka.data_engine) as conn:
-            size = conn.execute(select(journal_head.c.size)).scalar()
-        return {"status": "ok", "version": __version__, "journal_entries": size}
 
-    @app.get("/policy", response_class=HTMLResponse, include_in_schema=False)
-    def policy() -> HTMLResponse:
-        """The privacy policy, rendered from the policy file."""
-        return HTMLResponse(policy_html)
+def default_routers() -> list[RouterFactory]:
+    """The routers of a full Opeka (API, portal, console, cookies)."""
+    return []
 
+
+def _handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {
-            404: ("Не найдено", "Not found"),
-            405: ("Метод не разрешён", "Method not allowed"),
-        }
-        ru, en = titles.get(exc.status_code, ("Ошибка запроса", "Request error"))
-        return problem(exc.status_code, ru, en)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        ru, en = _STATUS_TITLES.get(exc.status_code, ("Ошибка запроса", "Request error"))
+        return problems.respond(
+            request, Problem(exc.status_code, f"http_{exc.status_code}", ru, en)
+        )
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        return problem(422, "Неверные данные запроса", "Invalid request", f"check: {fields}")
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) or "body" for e in exc.errors())
+        return problems.respond(
+            request,
+            Problem(
+                422,
+                "invalid_request",
+                "Неверные данные запроса",
+                "Invalid request",
+                f"Проверьте: {fields}",
+                f"Check: {fields}",
+            ),
+        )
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        return problem(500, "Внутренняя ошибка", "Internal error")
-
-    return app
+    async def domain_or_unexpected(request: Request, exc: Exception) -> Response:
+        problem = problems.from_exception(exc)
+        if problem is None:
+            log.error(
+                "unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path
+            )
+            problem = Problem(500, "internal", "Внутренняя ошибка", "Internal error")
+        return problems.respond(request, problem)

@@ -1,0 +1,1 @@
+"""Cookies: the consent banner, consent events, GPC, first-party analytics."""

@@ -1,0 +1,1 @@
+"""Tables of cookie-consent events and first-party analytics."""

@@ -1,0 +1,124 @@
+"""RFC 9457 problem details, and the mapping of domain errors to HTTP statuses.
+
+Every error answers with a Russian and an English message saying what to fix; the policy clause
+when the policy refused; never the exception's own text (it could quote input) and never a
+traceback. Under ``/api`` the answer is ``application/problem+json``; elsewhere an HTML page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from opeka.policy.errors import InvalidValue, MissingMandatory, PolicyRefusal
+from opeka.processing.errors import SubjectNotFound
+from opeka.web.csrf import CsrfError
+from opeka.web.security import HEADERS
+from opeka.web.templating import render
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What went wrong, in both languages."""
+
+    status: int
+    code: str
+    title_ru: str
+    title_en: str
+    detail_ru: str = ""
+    detail_en: str = ""
+    clause: str | None = None
+
+
+class ProblemError(Exception):
+    """Raised by routes to answer with a :class:`Problem`."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.code)
+
+
+def from_exception(exc: Exception) -> Problem | None:
+    """The problem for a known domain error (None for unknown ones)."""
+    if isinstance(exc, ProblemError):
+        return exc.problem
+    if isinstance(exc, InvalidValue | MissingMandatory):
+        return Problem(
+            422,
+            exc.code,
+            "Неверные данные",
+            "Invalid data",
+            exc.message_ru,
+            exc.message,
+            exc.clause,
+        )
+    if isinstance(exc, PolicyRefusal):
+        return Problem(
+            403,
+            exc.code,
+            "Отказано политикой",
+            "Refused by the policy",
+            exc.message_ru,
+            exc.message,
+            exc.clause,
+        )
+    if isinstance(exc, SubjectNotFound):
+        return Problem(404, "subject_not_found", "Субъект не найден", "Subject not found")
+    if isinstance(exc, CsrfError):
+        return Problem(
+            403,
+            "csrf",
+            "Форма устарела",
+            "The form has expired",
+            "Обновите страницу и отправьте форму ещё раз.",
+            "Reload the page and submit again.",
+        )
+    return None
+
+
+def problem_json(problem: Problem, *, instance: str = "") -> JSONResponse:
+    """An ``application/problem+json`` response."""
+    body: dict[str, object] = {
+        "type": f"https://opeka.wwgroup.ru/problems/{problem.code}",
+        "status": problem.status,
+        "title": problem.title_ru,
+        "title_en": problem.title_en,
+    }
+    if problem.detail_ru:
+        body["detail"] = problem.detail_ru
+        body["detail_en"] = problem.detail_en
+    if problem.clause:
+        body["clause"] = problem.clause
+    if instance:
+        body["instance"] = instance
+    # Headers set here too: a 500 is sent from outside the middleware stack.
+    headers = {name.decode(): value.decode() for name, value in HEADERS}
+    return JSONResponse(
+        body, status_code=problem.status, media_type="application/problem+json", headers=headers
+    )
+
+
+def wants_json(request: Request) -> bool:
+    """API paths (and clients that ask for JSON) get problem JSON; pages get HTML."""
+    return request.url.path.startswith("/api") or "json" in request.headers.get("accept", "")
+
+
+def respond(request: Request, problem: Problem) -> Response:
+    """Answer ``problem`` in the form the request expects."""
+    if wants_json(request):
+        return problem_json(problem, instance=request.url.path)
+    lang_ru = request.cookies.get("opeka_lang") != "en"
+    response = render(
+        request,
+        "error.html.j2",
+        status_code=problem.status,
+        status=problem.status,
+        title=problem.title_ru if lang_ru else problem.title_en,
+        detail=problem.detail_ru if lang_ru else problem.detail_en,
+        clause=problem.clause,
+    )
+    for name, value in HEADERS:  # a 500 is sent from outside the middleware stack
+        response.headers.setdefault(name.decode(), value.decode())
+    return response

@@ -6,12 +6,14 @@ reads the environment or opens engines.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, select
 
+from opeka.auth import accounts
 from opeka.db.engine import make_engine, read_only
 from opeka.db.subjects import vault_meta
 from opeka.journal.checkpoints import CheckpointFile
@@ -27,6 +29,11 @@ from opeka.vault.blind_index import BlindIndexer
 from opeka.vault.errors import KeyFileError
 from opeka.vault.keyfiles import MasterKey, load_master_key, load_signing_key
 from opeka.vault.sealing import Sealer, SealerKeys
+
+
+def _remove_account(uow: UnitOfWork, subject_id: uuid.UUID) -> None:
+    """A destroyed subject keeps no portal account, reset token or session."""
+    accounts.delete_account(uow.data, subject_id=subject_id)
 
 
 class NotInitialised(RuntimeError):
@@ -85,6 +92,7 @@ class Opeka:
                 ),
             ),
             checkpoint_file=CheckpointFile(settings.checkpoint_file),
+            on_destroy=(_remove_account,),
         )
 
     def sealer_keys(self, index_bits: int) -> SealerKeys:

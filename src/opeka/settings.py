@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     checkpoint_every_seconds: float = Field(default=60.0, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Outgoing mail (opeka.mail.build_mailer): SMTP when smtp_host is set, else a development
+    # outbox of .eml files under <data dir>/outbox (refused in production).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "noreply@localhost"
 
     @field_validator("data_dir", "policy")
     @classmethod

@@ -17,6 +17,7 @@ written in a transaction of their own after the rollback.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -34,6 +35,8 @@ from opeka.policy.rules import Rules
 from opeka.vault.blind_index import BlindIndexer
 from opeka.vault.sealing import Sealer
 
+DestroyHook = Callable[["UnitOfWork", uuid.UUID], None]
+
 
 @dataclass(frozen=True, slots=True)
 class Services:
@@ -48,6 +51,8 @@ class Services:
     sealer: Sealer
     journal: JournalWriter
     checkpoint_file: CheckpointFile
+    on_destroy: tuple[DestroyHook, ...] = ()
+    """Run in the destroying transaction, e.g. to remove the portal account and sessions."""
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from opeka.db import migrate as migrations
 from opeka.ops import logs
 from opeka.ops.init import initialise
 from opeka.web.app import create_app
+from opeka.web.cookies_demo import demo_app
 
 
 def init(
@@ -57,10 +58,16 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Also serve the demo shop at /demo/.")
+    ] = False,
 ) -> None:
-    """Serve the web application (health and the policy) with uvicorn."""
+    """Serve the web application (portal, console, API, cookie banner) with uvicorn."""
     conf = settings(ctx)
     with opened(ctx) as opeka:
-        app = create_app(opeka)
-        typer.echo(f"Opeka on http://{host or conf.host}:{port or conf.port}/policy")
+        app = demo_app(opeka) if demo else create_app(opeka)
+        base = f"http://{host or conf.host}:{port or conf.port}"
+        typer.echo(f"Opeka on {base}/portal/  {base}/console/  {base}/policy")
+        if demo:
+            typer.echo(f"Demo shop: {base}/demo/")
         uvicorn.run(app, host=host or conf.host, port=port or conf.port, access_log=False)

@@ -1,7 +1,9 @@
 """Consent grants: one row per subject and purpose, with channel and evidence (no values).
 
 This is the part of consent the spine needs to authorize: is there an active consent for this
-subject and purpose? Consent documents, versions and receipts build on it.
+subject and purpose? It is an index, kept in step with the append-only proof in
+:mod:`opeka.consent.records` (documents, versions, evidence, receipts), which writes a grant
+with every consent it records and withdraws the grants with every withdrawal.
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ def has_active(conn: Connection, *, subject_id: uuid.UUID, purpose: str) -> bool
         .limit(1)
     ).first()
     return found is not None
+
+
+def active_purposes(conn: Connection, *, subject_id: uuid.UUID) -> frozenset[str]:
+    """The purposes the subject has an active (not withdrawn) consent for."""
+    rows = conn.execute(
+        select(consent_grant.c.purpose)
+        .where(consent_grant.c.subject_id == subject_id, consent_grant.c.withdrawn_at.is_(None))
+        .distinct()
+    )
+    return frozenset(row.purpose for row in rows)
 
 
 def grant_rows(

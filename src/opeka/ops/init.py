@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import insert, select
 
 from opeka.app import make_engines
+from opeka.consent import registry as consent_registry
 from opeka.db import migrate
 from opeka.db.engine import ensure_schema
 from opeka.db.subjects import vault_meta
@@ -72,6 +73,9 @@ def initialise(settings: Settings) -> InitReport:
             )
             if writer.initialise(conn):
                 report.made.append("empty journal")
+            changes = consent_registry.publish(conn, policy)
+            if changes:
+                report.made.append(f"{len(changes)} consent document version(s) published")
     finally:
         data.dispose()
         keys.dispose()

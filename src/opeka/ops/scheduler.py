@@ -8,7 +8,10 @@ from collections.abc import AsyncIterator
 
 from opeka.app import Opeka
 from opeka.ops import logs
+from opeka.auth import maintenance
+from opeka.auth.context import Auth
 from opeka.ops.recovery import reconcile
+from opeka.requests.sweep import sweep_now
 
 log = logs.get("scheduler")
 
@@ -22,9 +25,19 @@ def checkpoint_now(opeka: Opeka) -> int:
 
 
 def tick(opeka: Opeka) -> None:
-    """One round of periodic work."""
+    """One round of periodic work: checkpoint, recovery, due requests, expired auth state."""
     signed = checkpoint_now(opeka)
     report = reconcile(opeka)
+    swept = sweep_now(opeka)
+    with opeka.data_engine.begin() as conn:
+        maintenance.purge(conn, auth=Auth.from_opeka(opeka))
+    if swept.executed or swept.destroyed or swept.failures:
+        log.info(
+            "periodic: sweep executed %d, destroyed %d, failed %d",
+            len(swept.executed),
+            len(swept.destroyed),
+            len(swept.failures),
+        )
     if signed or report.keys_shredded or report.orphan_keys_removed:
         log.info(
             "periodic: checkpoints=%d keys_shredded=%d orphan_keys=%d",

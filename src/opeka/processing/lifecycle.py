@@ -120,6 +120,8 @@ class Lifecycle:
             identifier = " ".join(names[f] for f in IDENTIFIER_FIELDS if f in names) or None
             self._record(Action.EXTRACT, subject_id, names, "для акта об уничтожении")
         held = tuple(sorted(vault.destroy(self.uow, subject_id)))
+        for hook in self.uow.services.on_destroy:
+            hook(self.uow, subject_id)
         subjects.set_status(self.uow.data, subject_id, Status.DESTROYED)
         reason = f"{reason_code}: {legal}" + (f"; {note}" if note else "")
         self._record(Action.DESTROY, subject_id, held, reason)

@@ -5,18 +5,22 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from opeka import __version__
 from opeka.app import Opeka
+from opeka.auth.context import Auth
+from opeka.auth.principals import PrincipalKind
 from opeka.ops import logs, scheduler
-from opeka.web import api_docs, problems, system_routes
+from opeka.web import api_docs, cookies_routes, problems, system_routes
 from opeka.web.keys import web_key
+from opeka.web.principals import LoginRequired
 from opeka.web.problems import Problem
 from opeka.web.security import SecurityHeaders
 
@@ -62,18 +66,21 @@ def create_app(
     )
     app.state.opeka = opeka
     app.state.csrf_key = web_key(opeka.master, "csrf")
+    app.state.auth = Auth.from_opeka(opeka)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(system_routes.router(opeka))
-    for factory in routers or default_routers():
+    for factory in default_routers() if routers is None else routers:
         app.include_router(factory(opeka))
+    if routers is None:  # the full application also serves the cookie banner
+        cookies_routes.include(app, opeka)
     app.include_router(api_docs.router(app))
     _handlers(app)
     return app
 
 
 def default_routers() -> list[RouterFactory]:
-    """The routers of a full Opeka (API, portal, console, cookies)."""
+    """The routers of a full Opeka besides the banner's (API, portal, console)."""
     return []
 
 
@@ -99,6 +106,16 @@ def _handlers(app: FastAPI) -> None:
                 f"Check: {fields}",
             ),
         )
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if problems.wants_json(request):
+            return problems.respond(
+                request, Problem(401, "login_required", "Требуется вход", "Sign-in required")
+            )
+        page = "/console/login" if exc.kind is PrincipalKind.STAFF else "/portal/login"
+        target = request.url.path
+        return RedirectResponse(f"{page}?next={quote(target, safe='/')}", status_code=303)
 
     @app.exception_handler(Exception)
     async def domain_or_unexpected(request: Request, exc: Exception) -> Response:

@@ -7,13 +7,24 @@ traceback. Under ``/api`` the answer is ``application/problem+json``; elsewhere 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from opeka.auth import errors as auth_errors
+from opeka.consent.errors import (
+    ConsentError,
+    DocumentNotForSubject,
+    NotConsentPurpose,
+    UnknownDocument,
+    UnknownRecord,
+)
 from opeka.policy.errors import InvalidValue, MissingMandatory, PolicyRefusal
 from opeka.processing.errors import SubjectNotFound
+from opeka.requests.errors import InvalidRequest, RequestError, RequestNotFound
 from opeka.web.csrf import CsrfError
 from opeka.web.security import HEADERS
 from opeka.web.templating import render
@@ -40,10 +51,56 @@ class ProblemError(Exception):
         super().__init__(problem.code)
 
 
-def from_exception(exc: Exception) -> Problem | None:
-    """The problem for a known domain error (None for unknown ones)."""
-    if isinstance(exc, ProblemError):
-        return exc.problem
+def _auth(exc: auth_errors.AuthError) -> Problem:
+    e = auth_errors
+    status = 400
+    if isinstance(exc, e.InvalidCredentials | e.InvalidApiKey):
+        status = 401
+    elif isinstance(exc, e.ScopeDenied | e.PurposeDenied | e.AccountNotAllowed):
+        status = 403
+    elif isinstance(exc, e.TooManyAttempts):
+        status = 429
+    elif isinstance(exc, e.PasswordRejected | e.InvalidLogin | e.UnknownRole | e.UnknownPurpose):
+        status = 422
+    elif isinstance(exc, e.StaffExists | e.AccountExists):
+        status = 409
+    elif isinstance(exc, e.StaffNotFound | e.AccountNotFound | e.ApiClientNotFound):
+        status = 404
+    elif isinstance(exc, e.ResetTokenExpired | e.ResetTokenUsed):
+        status = 410
+    title_ru, title_en = _TITLES.get(status, ("Ошибка", "Error"))
+    return Problem(status, type(exc).__name__, title_ru, title_en, exc.message_ru, exc.message_en)
+
+
+def _requests(exc: RequestError) -> Problem:
+    status = 404 if isinstance(exc, RequestNotFound) else 409
+    if isinstance(exc, InvalidRequest):
+        status = 422
+    title_ru, title_en = _TITLES.get(status, ("Ошибка", "Error"))
+    return Problem(status, type(exc).__name__, title_ru, title_en, exc.message_ru, exc.message)
+
+
+def _consent(exc: ConsentError) -> Problem:
+    status = 404 if isinstance(exc, UnknownDocument | UnknownRecord) else 409
+    if isinstance(exc, NotConsentPurpose | DocumentNotForSubject):
+        status = 422
+    title_ru, title_en = _TITLES.get(status, ("Ошибка", "Error"))
+    return Problem(status, exc.code, title_ru, title_en, exc.message_ru, exc.message)
+
+
+_TITLES = {
+    400: ("Неверный запрос", "Bad request"),
+    401: ("Требуется вход", "Sign-in required"),
+    403: ("Доступ запрещён", "Forbidden"),
+    404: ("Не найдено", "Not found"),
+    409: ("Конфликт", "Conflict"),
+    410: ("Больше не действует", "No longer valid"),
+    422: ("Неверные данные", "Invalid data"),
+    429: ("Слишком много попыток", "Too many attempts"),
+}
+
+
+def _policy(exc: PolicyRefusal) -> Problem:
     if isinstance(exc, InvalidValue | MissingMandatory):
         return Problem(
             422,
@@ -54,27 +111,42 @@ def from_exception(exc: Exception) -> Problem | None:
             exc.message,
             exc.clause,
         )
-    if isinstance(exc, PolicyRefusal):
-        return Problem(
-            403,
-            exc.code,
-            "Отказано политикой",
-            "Refused by the policy",
-            exc.message_ru,
-            exc.message,
-            exc.clause,
-        )
-    if isinstance(exc, SubjectNotFound):
-        return Problem(404, "subject_not_found", "Субъект не найден", "Subject not found")
-    if isinstance(exc, CsrfError):
-        return Problem(
-            403,
-            "csrf",
-            "Форма устарела",
-            "The form has expired",
-            "Обновите страницу и отправьте форму ещё раз.",
-            "Reload the page and submit again.",
-        )
+    return Problem(
+        403,
+        exc.code,
+        "Отказано политикой",
+        "Refused by the policy",
+        exc.message_ru,
+        exc.message,
+        exc.clause,
+    )
+
+
+_NOT_FOUND = Problem(404, "subject_not_found", "Субъект не найден", "Subject not found")
+_CSRF = Problem(
+    403,
+    "csrf",
+    "Форма устарела",
+    "The form has expired",
+    "Обновите страницу и отправьте форму ещё раз.",
+    "Reload the page and submit again.",
+)
+_CONVERTERS: list[tuple[type[Exception], Callable[[Any], Problem]]] = [
+    (ProblemError, lambda exc: exc.problem),
+    (auth_errors.AuthError, _auth),
+    (RequestError, _requests),
+    (ConsentError, _consent),
+    (PolicyRefusal, _policy),
+    (SubjectNotFound, lambda _: _NOT_FOUND),
+    (CsrfError, lambda _: _CSRF),
+]
+
+
+def from_exception(exc: Exception) -> Problem | None:
+    """The problem for a known domain error (None for unknown ones)."""
+    for kind, convert in _CONVERTERS:
+        if isinstance(exc, kind):
+            return convert(exc)
     return None
 
 

@@ -7,9 +7,9 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from opeka.app import Opeka
-from opeka.ops import logs
 from opeka.auth import maintenance
 from opeka.auth.context import Auth
+from opeka.ops import logs
 from opeka.ops.recovery import reconcile
 from opeka.requests.sweep import sweep_now
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from opeka.bench import banner_size, consent_events, web
 from opeka.bench.measure import Result, run_backend
 
 
@@ -39,6 +40,12 @@ def _args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--dir", type=Path, default=None, help="where to put the data (default: a temp dir)"
     )
+    parser.add_argument(
+        "--only",
+        default="foundation,web,cookies",
+        help="comma-separated sections: foundation, web, cookies (default: all)",
+    )
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each load run")
     return parser.parse_args(argv)
 
 
@@ -66,18 +73,30 @@ def main(argv: list[str] | None = None) -> int:
     backends = [("sqlite", None)]
     if args.postgres and not args.no_postgres:
         backends.append(("postgres", args.postgres))
+    sections = set(args.only.split(","))
     for name, url in backends:
         console.print(f"— {name} …")
-        results += run_backend(
-            name,
-            url,
-            base / name,
-            n=args.n,
-            lookups=args.lookups,
-            destroys=args.destroys,
-            workers=args.workers,
-            log=console.print,
-        )
+        if "foundation" in sections:
+            results += run_backend(
+                name,
+                url,
+                base / name,
+                n=args.n,
+                lookups=args.lookups,
+                destroys=args.destroys,
+                workers=args.workers,
+                log=console.print,
+            )
+        if "web" in sections:
+            results += web.measure(name, url, base / name, seconds=args.seconds, log=console.print)
+        if "cookies" in sections:
+            results += consent_events.measure(
+                name, url, base / name, seconds=args.seconds, log=console.print
+            )
+    if "web" in sections:
+        results += web.cold_start(base / "cold", log=console.print)
+    if "cookies" in sections:
+        results += banner_size.measure()
     console.print(_table(results))
     return 0
 

@@ -13,111 +13,41 @@ time per request, which a noisy machine disturbs less than the rate.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import re
-import socket
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from opeka.bench.measure import Result, _percentiles, _settings
+from opeka.bench.http_load import RequestBytes, Run, free_port, load, serving
+from opeka.bench.measure import Result, _settings
 from opeka.cookies.config import cookie_version
 from opeka.ops.init import initialise
 from opeka.policy.loader import load_policy
 
 CONNECTIONS = 16
-WARM_UP = 0.5
-_LENGTH = re.compile(rb"content-length: *(\d+)", re.IGNORECASE)
 Log = Callable[[str], None]
 Body = Callable[[], bytes]
+_HEAD = b"POST /cookies/events HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: text/plain\r\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
-    """One load run against one server."""
+def _request(body: Body) -> RequestBytes:
+    def build() -> bytes:
+        payload = body()
+        return _HEAD + b"content-length: %d\r\n\r\n" % len(payload) + payload
 
-    rate: float
-    p99: float
-    cpu_per_request: float | None
-    errors: int
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU of a process (Linux ``/proc``; None elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return build
 
 
 @contextmanager
 def _server(kind: str, env: dict[str, str], max_batch: int) -> Iterator[tuple[int, int]]:
-    port = _free_port()
-    command = [sys.executable, "-m", "opeka.bench.consent_events", "serve", kind, str(port)]
-    proc = subprocess.Popen([*command, str(max_batch)], env={**os.environ, **env})  # noqa: S603
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield port, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-async def _connection(port: int, body: Body, stop: float, lat: list[float], bad: list[int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    clock = time.perf_counter
-    head = b"POST /cookies/events HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: text/plain\r\n"
-    while clock() < stop:
-        payload = body()
-        start = clock()
-        writer.write(head + b"content-length: %d\r\n\r\n" % len(payload) + payload)
-        answer = await reader.readuntil(b"\r\n\r\n")
-        match = _LENGTH.search(answer)
-        if match and int(match.group(1)):
-            await reader.readexactly(int(match.group(1)))
-        lat.append(clock() - start)
-        if not answer.startswith(b"HTTP/1.1 2"):
-            bad.append(int(answer[9:12]))
-    writer.close()
-
-
-async def _load(port: int, pid: int, body: Body, seconds: float) -> Run:
-    async def wave(until: float, lat: list[float], bad: list[int]) -> None:
-        await asyncio.gather(
-            *(_connection(port, body, until, lat, bad) for _ in range(CONNECTIONS))
-        )
-
-    await wave(time.perf_counter() + WARM_UP, [], [])
-    lat: list[float] = []
-    bad: list[int] = []
-    cpu0, start = _cpu_seconds(pid), time.perf_counter()
-    await wave(start + seconds, lat, bad)
-    elapsed, cpu1 = time.perf_counter() - start, _cpu_seconds(pid)
-    cpu = (cpu1 - cpu0) / len(lat) if cpu0 is not None and cpu1 is not None and lat else None
-    p99 = _percentiles(lat)[2] if lat else float("nan")
-    return Run(len(lat) / elapsed, p99, cpu, len(bad))
+    port = free_port()
+    argv = ["-m", "opeka.bench.consent_events", "serve", kind, str(port), str(max_batch)]
+    with serving(argv, env, port) as pid:
+        yield port, pid
 
 
 def _event_body(version: str) -> Body:
@@ -154,7 +84,9 @@ def measure(
         ):
             log(f"  consent events: {name}, {CONNECTIONS} connections, {seconds:.0f} s")
             with _server(kind, env, batch) as (port, pid):
-                runs[name] = asyncio.run(_load(port, pid, body, seconds))
+                runs[name] = load(
+                    port, pid, _request(body), seconds=seconds, connections=CONNECTIONS
+                )
     finally:
         if url:
             engine = create_engine(url)
@@ -165,15 +97,9 @@ def measure(
     return _results(backend, runs)
 
 
-def _describe(run: Run) -> str:
-    cpu = f", {run.cpu_per_request * 1e6:.0f} µs CPU/req" if run.cpu_per_request else ""
-    errors = f", {run.errors} non-2xx" if run.errors else ""
-    return f"{run.rate:,.0f}/s, p99 {run.p99 * 1000:.1f} ms{cpu}{errors}"
-
-
 def _results(backend: str, runs: dict[str, Run]) -> list[Result]:
     bare = runs["bare"]
-    out = [Result("consent events: bare Starlette endpoint", backend, _describe(bare), "", None)]
+    out = [Result("consent events: bare Starlette endpoint", backend, bare.describe(), "", None)]
     for name, label in (("grouped", "grouped commits"), ("single", "one commit per event")):
         run = runs[name]
         ratio = run.rate / bare.rate
@@ -182,7 +108,7 @@ def _results(backend: str, runs: dict[str, Run]) -> list[Result]:
             Result(
                 f"  Opeka, {label} (÷ bare; p99)",
                 backend,
-                f"{ratio:.2f} — {_describe(run)}",
+                f"{ratio:.2f} — {run.describe()}",
                 "≥ 0.5; ≤ 20 ms" if name == "grouped" else "",
                 met if name == "grouped" else None,
             )

@@ -45,8 +45,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
     mail_from: str = "noreply@localhost"
+    # Fonts of the PDF documents (opeka.documents.pdf): DejaVuSans.ttf and DejaVuSans-Bold.ttf,
+    # Debian's fonts-dejavu-core; they carry the Cyrillic glyphs.
+    pdf_font_dir: Path = Path("/usr/share/fonts/truetype/dejavu")
 
-    @field_validator("data_dir", "policy")
+    @field_validator("data_dir", "policy", "pdf_font_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()

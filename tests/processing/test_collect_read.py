@@ -88,7 +88,7 @@ def test_field_outside_the_category_is_refused(opeka: Opeka) -> None:
 def test_unknown_purpose_is_refused_and_journaled(opeka: Opeka) -> None:
     with pytest.raises(UnknownPurpose), opeka.processing(STAFF, "9.9.9"):
         pass
-    assert journal(opeka) == [("использование", "refused", "9.9.9", ())]
+    assert journal(opeka) == [("использование", "refused", "unknown", ())]
 
 
 def test_purpose_for_another_category_is_refused(opeka: Opeka) -> None:

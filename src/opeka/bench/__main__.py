@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.table import Table
 
 from opeka.bench import banner_size, consent_events, web
-from opeka.bench.measure import Result, run_backend
+from opeka.bench.measure import run_backend
+from opeka.bench.results import Result
 
 
 def _args(argv: list[str]) -> argparse.Namespace:

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from opeka.bench.measure import Result
+from opeka.bench.results import Result
 from opeka.cookies.assets import banner_size
 
 GOAL = 6000  # bytes; the anchors' sizes are in decimal kilobytes

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from opeka.bench.http_load import RequestBytes, Run, free_port, load, serving
-from opeka.bench.measure import Result, _settings
+from opeka.bench.results import Result, fresh_settings
 from opeka.cookies.config import cookie_version
 from opeka.ops.init import initialise
 from opeka.policy.loader import load_policy
@@ -66,7 +66,7 @@ def measure(
 ) -> list[Result]:
     """Rate, p99 and CPU per request of the bare endpoint and of Opeka's, and their ratio."""
     folder.mkdir(parents=True, exist_ok=True)
-    conf = _settings(backend, url, folder / "events-data")
+    conf = fresh_settings(backend, url, folder / "events-data")
     initialise(conf)
     env = {
         "OPEKA_DATA_DIR": str(conf.data_dir),

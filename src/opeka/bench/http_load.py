@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from opeka.bench.measure import _percentiles
+from opeka.bench.results import percentiles
 
 _LENGTH = re.compile(rb"content-length: *(\d+)", re.IGNORECASE)
 RequestBytes = Callable[[], bytes]
@@ -131,7 +131,7 @@ def load(
         await wave(start + seconds, lat, bad)
         elapsed, cpu1 = time.perf_counter() - start, cpu_seconds(pid)
         cpu = (cpu1 - cpu0) / len(lat) if cpu0 is not None and cpu1 is not None and lat else None
-        p99 = _percentiles(lat)[2] if lat else float("nan")
+        p99 = percentiles(lat)[2] if lat else float("nan")
         return Run(len(lat) / elapsed, p99, cpu, len(bad))
 
     return asyncio.run(run())

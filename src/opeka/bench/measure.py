@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import random
-import statistics
 import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
 from opeka.app import Opeka
+from opeka.bench import destruction
+from opeka.bench.results import Log, Result, fresh_settings, percentiles
 from opeka.bench.synthetic import email_of, phone_of, write_clients_csv
 from opeka.db.engine import read_only
 from opeka.db.journal import journal_entry
@@ -22,43 +20,9 @@ from opeka.db.subjects import subject
 from opeka.journal.verify import verify_journal
 from opeka.ops.init import initialise
 from opeka.processing.actor import Actor
-from opeka.settings import Settings
 from opeka.subjects.importer import import_csv
 
 STAFF = Actor.staff("bench")
-Log = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """One line of the table."""
-
-    name: str
-    backend: str
-    value: str
-    goal: str
-    goal_met: bool | None
-
-
-def _settings(backend: str, url: str | None, folder: Path) -> Settings:
-    values: dict[str, object] = {
-        "data_dir": folder,
-        "database_url": url,
-        "master_key": None,
-        "environment": "test",
-    }
-    if url:
-        values["database_schema"] = f"bench_{uuid.uuid4().hex[:8]}"
-    return Settings(**values)  # type: ignore[arg-type]
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float, float]:
-    ordered = sorted(samples)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    return statistics.median(ordered), pick(0.95), pick(0.99)
 
 
 def _ms(value: float) -> str:
@@ -78,13 +42,14 @@ def run_backend(
 ) -> list[Result]:
     """Import ``n`` subjects, then time lookups, destructions and journal verification."""
     folder.mkdir(parents=True, exist_ok=True)
-    conf = _settings(backend, url, folder / "data")
+    conf = fresh_settings(backend, url, folder / "data")
     initialise(conf)
     opeka = Opeka(conf)
     try:
         results = [_import(opeka, backend, folder, n, workers, log)]
         results += _lookups(opeka, backend, n, lookups, log)
         results += _destroys(opeka, backend, destroys, log)
+        results += destruction.measure(opeka, backend, log=log)
         results += _verify(opeka, backend, log)
     finally:
         opeka.close()
@@ -140,7 +105,7 @@ def _lookups(opeka: Opeka, backend: str, n: int, count: int, log: Log) -> list[R
                 found = p.find(**query)
             samples.append(time.perf_counter() - start)
             assert len(found) == 1, (kind, i, found)
-        p50, p95, p99 = _percentiles(samples)
+        p50, p95, p99 = percentiles(samples)
         out.append(
             Result(
                 f"lookup by {kind} at {n:,} (p50 / p95 / p99)",
@@ -166,7 +131,7 @@ def _destroys(opeka: Opeka, backend: str, count: int, log: Log) -> list[Result]:
         with opeka.processing(STAFF, "legal.subject_rights") as p:
             p.destroy(sid, reason_code="withdrawal")
         samples.append(time.perf_counter() - start)
-    p50, p95, p99 = _percentiles(samples)
+    p50, p95, p99 = percentiles(samples)
     return [
         Result(
             f"destroy one subject at {total:,}, journal included (p50 / p95 / p99)",

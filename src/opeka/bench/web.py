@@ -23,7 +23,7 @@ from opeka.auth import apikeys
 from opeka.auth.apikeys import Scope
 from opeka.auth.context import Auth
 from opeka.bench.http_load import RequestBytes, free_port, load, requests_count, rss_bytes, serving
-from opeka.bench.measure import Log, Result, _settings
+from opeka.bench.results import Log, Result, fresh_settings
 from opeka.ops.init import initialise
 from opeka.processing.actor import Actor
 from opeka.settings import Settings
@@ -84,7 +84,7 @@ def measure(
 ) -> list[Result]:
     """Ratio and p99 of the read against the bare endpoint, then memory after 10k requests."""
     folder.mkdir(parents=True, exist_ok=True)
-    conf = _settings(backend, url, folder / "web-data")
+    conf = fresh_settings(backend, url, folder / "web-data")
     sid, token = _prepare(conf)
     env, request = _env(conf, url), _read_request(sid, token)
     runs = {}
@@ -119,7 +119,7 @@ def measure(
 
 def cold_start(folder: Path, *, log: Log = print) -> list[Result]:
     """Time from starting ``opeka serve`` to a healthy ``/api/v1/health`` (best of three)."""
-    conf = _settings("sqlite", None, folder / "cold-data")
+    conf = fresh_settings("sqlite", None, folder / "cold-data")
     initialise(conf)
     env = _env(conf, None)
     times: list[float] = []

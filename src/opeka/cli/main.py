@@ -6,6 +6,7 @@ import opeka.cli.handlers  # noqa: F401  (registers the error mapping)
 from opeka.cli import setup
 from opeka.cli.apikeys import apikeys_app
 from opeka.cli.consent import consent_app
+from opeka.cli.documents import documents_app
 from opeka.cli.errors import OpekaTyper, one_line_errors
 from opeka.cli.journal import journal_app
 from opeka.cli.policy import policy_app
@@ -30,6 +31,7 @@ app.add_typer(consent_app, name="consent")
 app.add_typer(requests_app, name="requests")
 app.add_typer(staff_app, name="staff")
 app.add_typer(apikeys_app, name="apikeys")
+app.add_typer(documents_app, name="documents")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeR
 from opeka.cli.context import cli_actor, opened
 from opeka.cli.errors import OpekaTyper, fail
 from opeka.consent.grants import ConsentEvidence
+from opeka.documents import acts
 from opeka.ops import logs
 from opeka.subjects.importer import import_csv
 
@@ -152,12 +153,14 @@ def destroy(
 ) -> None:
     """Destroy every value of a subject and shred its key (уничтожение)."""
     sid = _subject_id(subject)
-    with opened(ctx) as opeka, opeka.processing(cli_actor(actor), "legal.subject_rights") as p:
-        result = p.destroy(sid, reason_code=reason, note=note)
+    who = cli_actor(actor)
+    with opened(ctx) as opeka, opeka.processing(who, "legal.subject_rights") as p:
+        result = p.destroy(sid, reason_code=reason, note=note, capture_identifier=True)
+        number = acts.record_act(p.uow, [result], who)
     logs.get("destroy").info(
         "destroyed subject %s: %d fields, reason %s", result.subject_id, len(result.fields), reason
     )
     typer.echo(
         f"destroyed subject {result.subject_id}: {len(result.fields)} field(s) "
-        f"({', '.join(result.data_categories)}); reason: {result.reason}"
+        f"({', '.join(result.data_categories)}); reason: {result.reason}; act {number}"
     )

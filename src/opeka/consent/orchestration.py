@@ -1,4 +1,8 @@
-"""Withdrawing consent, and what follows when no legal basis is left (policy 5.3, 152-FZ art. 21).
+"""Use cases that join consent, the spine and requests: collecting, and withdrawing consent.
+
+:func:`collect_subject` collects a new subject with its consent record when the purpose rests on
+consent (:func:`opeka.consent.records.collect_with_consent`), and through the spine alone when
+it does not — a consent sent for such a purpose is refused rather than silently dropped.
 
 :func:`withdraw_consent` is the use case behind "withdraw" buttons and API calls, in the
 caller's unit of work (one transaction):
@@ -20,13 +24,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from opeka.consent.document_view import document_id as make_document_id
+from opeka.consent.errors import DocumentNotForSubject, NotConsentPurpose
 from opeka.consent.evidence import Evidence
+from opeka.consent.records import collect_with_consent
+from opeka.consent.store import ConsentRecord
 from opeka.consent.withdrawal import ALL, WithdrawalOutcome, withdraw
 from opeka.db.base import utcnow
+from opeka.journal.entry import Action
+from opeka.policy.errors import PolicyRefusal
 from opeka.processing import subjects
 from opeka.processing.actor import Actor
 from opeka.processing.service import Processing
@@ -40,7 +50,7 @@ from opeka.requests.store import ALL_PURPOSES, RequestRow
 if TYPE_CHECKING:
     from opeka.uow import UnitOfWork
 
-__all__ = ["WithdrawalFollowUp", "withdraw_consent"]
+__all__ = ["WithdrawalFollowUp", "collect_subject", "withdraw_consent"]
 
 _CONSENT_CHANNEL = {
     Channel.API: "api",
@@ -63,6 +73,54 @@ class WithdrawalFollowUp:
     def blocked(self) -> bool:
         """Whether the subject was blocked pending destruction."""
         return self.request is not None
+
+
+def collect_subject(
+    processing: Processing,
+    *,
+    category: str,
+    values: Mapping[str, object],
+    source: str,
+    document_id: str | None = None,
+    version: str | None = None,
+    channel: str = "api",
+    evidence: Evidence | None = None,
+) -> tuple[uuid.UUID, ConsentRecord | None]:
+    """Collect a subject under ``processing``'s purpose, with its consent when that needs one.
+
+    Without ``version`` a consent-based purpose is refused by the spine (``NoLegalBasis``,
+    journaled); ``document_id``, when given, must be the purpose's document for ``category``.
+    """
+    if not processing.basis.requires_consent:
+        if version is not None or document_id is not None:
+            raise NotConsentPurpose(
+                f"purpose {processing.purpose_id} does not rest on consent; send no consent",
+                message_ru=f"цель {processing.purpose_id} не основана на согласии; "
+                "согласие не передаётся",
+            )
+        return processing.collect(category=category, values=values, source=source), None
+    if version is None:
+        return processing.collect(category=category, values=values, source=source), None
+    try:  # the spine's refusal (journaled) comes before "no such consent document"
+        processing.rules.check_category(processing.purpose_id, category)
+    except PolicyRefusal as exc:
+        processing.refused(Action.COLLECT, None, [c for c, v in values.items() if v], exc)
+        raise
+    expected = make_document_id(processing.purpose_id, category)
+    if document_id is not None and document_id != expected:
+        raise DocumentNotForSubject(
+            f"the consent for purpose {processing.purpose_id} and this category is {expected}",
+            message_ru=f"согласие на цель {processing.purpose_id} для этой категории — {expected}",
+        )
+    return collect_with_consent(
+        processing,
+        category=category,
+        values=values,
+        source=source,
+        version=version,
+        channel=channel,
+        evidence=evidence,
+    )
 
 
 def withdraw_consent(

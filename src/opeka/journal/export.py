@@ -48,7 +48,8 @@ def select_entries(
         stmt = stmt.where(entry_time >= literal(max(start_us, 0).to_bytes(8, "big"), LargeBinary()))
     if end_us is not None:
         stmt = stmt.where(entry_time < literal(max(end_us, 0).to_bytes(8, "big"), LargeBinary()))
-    with conn.execution_options(yield_per=5000).execute(stmt) as result:
+    # yield_per on the statement, not the connection: it would stick to the caller's connection
+    with conn.execute(stmt.execution_options(yield_per=5000)) as result:
         for (blob,) in result:
             entry = decode(blob)
             if subject_id is not None and entry.subject_id != subject_id:

@@ -61,6 +61,7 @@ class Processing(Lifecycle):
         try:
             self.purpose: Purpose = self.rules.purpose(purpose)
         except PolicyRefusal as exc:
+            self.purpose_id = "unknown"  # the given text is input: it never reaches the journal
             self._refused(Action.USE, None, (), exc, basis="")
             raise
         self.basis = self.rules.basis(self.purpose)
@@ -231,8 +232,10 @@ class Processing(Lifecycle):
                 message_ru=f"нет действующего согласия субъекта на цель {self.purpose_id}",
             )
 
-    def read(self, subject_id: uuid.UUID, fields: Iterable[str] | None = None) -> dict[str, str]:
-        """Extract (извлечение) a subject's values this purpose may use."""
+    def read(
+        self, subject_id: uuid.UUID, fields: Iterable[str] | None = None, *, reason: str = ""
+    ) -> dict[str, str]:
+        """Extract (извлечение) a subject's values this purpose may use (``reason`` journaled)."""
         if fields is None:
             row = subjects.load(self.uow.data, subject_id)
             allowed = self.rules.purpose_fields[self.purpose_id]
@@ -241,7 +244,7 @@ class Processing(Lifecycle):
         fields = tuple(fields)
         self._authorize_use(Action.EXTRACT, subject_id, fields)
         values = vault.read(self.uow, subject_id, fields)
-        self._record(Action.EXTRACT, subject_id, values, "")
+        self._record(Action.EXTRACT, subject_id, values, reason)
         return values
 
     def find(self, *, email: str | None = None, phone: str | None = None) -> list[uuid.UUID]:

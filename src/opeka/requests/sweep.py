@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from opeka.app import Opeka
 from opeka.db.engine import read_only
+from opeka.documents import acts
 from opeka.ops import logs
 from opeka.processing import subjects
 from opeka.processing.actor import Actor
@@ -144,8 +145,13 @@ def sweep(
 
 
 def sweep_now(opeka: Opeka) -> SweepReport:
-    """One sweep for today (Moscow), as the scheduler of ``opeka serve`` runs it."""
-    return sweep(opeka, today=moscow_today(), actor=Actor.system("requests-sweep"))
+    """One sweep for today (Moscow), as the scheduler of ``opeka serve`` runs it.
+
+    Every destruction it carries out is written into an act of destruction (Order 179) in the
+    same unit of work.
+    """
+    actor = Actor.system("requests-sweep")
+    return sweep(opeka, today=moscow_today(), actor=actor, on_destroyed=acts.for_sweep(actor))
 
 
 def _sweep_action(

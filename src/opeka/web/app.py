@@ -18,7 +18,7 @@ from opeka.app import Opeka
 from opeka.auth.context import Auth
 from opeka.auth.principals import PrincipalKind
 from opeka.ops import logs, scheduler
-from opeka.web import api_docs, cookies_routes, problems, system_routes
+from opeka.web import api, api_docs, console, cookies_routes, portal, problems, system_routes
 from opeka.web.keys import web_key
 from opeka.web.principals import LoginRequired
 from opeka.web.problems import Problem
@@ -81,7 +81,7 @@ def create_app(
 
 def default_routers() -> list[RouterFactory]:
     """The routers of a full Opeka besides the banner's (API, portal, console)."""
-    return []
+    return [api.router, portal.router, console.router]
 
 
 def _handlers(app: FastAPI) -> None:
@@ -116,6 +116,16 @@ def _handlers(app: FastAPI) -> None:
         page = "/console/login" if exc.kind is PrincipalKind.STAFF else "/portal/login"
         target = request.url.path
         return RedirectResponse(f"{page}?next={quote(target, safe='/')}", status_code=303)
+
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        problem = problems.from_exception(exc)
+        assert problem is not None
+        return problems.respond(request, problem)
+
+    # One handler per domain error family: they run inside the middleware stack, so a refusal
+    # is an answer, not a server fault (the catch-all below sits outside it and re-raises).
+    for family in problems.KNOWN_ERRORS:
+        app.add_exception_handler(family, domain_error)
 
     @app.exception_handler(Exception)
     async def domain_or_unexpected(request: Request, exc: Exception) -> Response:

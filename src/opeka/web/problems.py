@@ -25,6 +25,7 @@ from opeka.consent.errors import (
 from opeka.policy.errors import InvalidValue, MissingMandatory, PolicyRefusal
 from opeka.processing.errors import SubjectNotFound
 from opeka.requests.errors import InvalidRequest, RequestError, RequestNotFound
+from opeka.selfservice.errors import SelfServiceError
 from opeka.web.csrf import CsrfError
 from opeka.web.security import HEADERS
 from opeka.web.templating import render
@@ -122,7 +123,14 @@ def _policy(exc: PolicyRefusal) -> Problem:
     )
 
 
-_NOT_FOUND = Problem(404, "subject_not_found", "Субъект не найден", "Subject not found")
+_NOT_FOUND = Problem(
+    404,
+    "subject_not_found",
+    "Субъект не найден",
+    "Subject not found",
+    "Проверьте идентификатор субъекта: субъекта с таким идентификатором нет.",
+    "Check the subject id: no subject has it.",
+)
 _CSRF = Problem(
     403,
     "csrf",
@@ -131,15 +139,29 @@ _CSRF = Problem(
     "Обновите страницу и отправьте форму ещё раз.",
     "Reload the page and submit again.",
 )
+
+
+def _selfservice(exc: SelfServiceError) -> Problem:
+    title_ru, title_en = _TITLES.get(exc.status, ("Ошибка", "Error"))
+    return Problem(
+        exc.status, type(exc).__name__, title_ru, title_en, exc.message_ru, exc.message_en
+    )
+
+
 _CONVERTERS: list[tuple[type[Exception], Callable[[Any], Problem]]] = [
     (ProblemError, lambda exc: exc.problem),
     (auth_errors.AuthError, _auth),
     (RequestError, _requests),
     (ConsentError, _consent),
+    (SelfServiceError, _selfservice),
     (PolicyRefusal, _policy),
     (SubjectNotFound, lambda _: _NOT_FOUND),
     (CsrfError, lambda _: _CSRF),
 ]
+
+
+KNOWN_ERRORS: tuple[type[Exception], ...] = tuple(kind for kind, _ in _CONVERTERS)
+"""The exception families :func:`from_exception` answers (registered as app handlers)."""
 
 
 def from_exception(exc: Exception) -> Problem | None:

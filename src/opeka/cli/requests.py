@@ -17,7 +17,9 @@ import typer
 from opeka.cli.context import cli_actor, opened
 from opeka.cli.errors import EXIT_INPUT, OpekaTyper, fail, register_handler
 from opeka.db.engine import read_only
-from opeka.requests import actions, executors, extension, register, service, store, sweep
+from opeka.documents import acts
+from opeka.mail.factory import build_mailer
+from opeka.requests import actions, executors, extension, notices, register, service, store, sweep
 from opeka.requests.clock import MOSCOW, day_of_receipt, moscow_today, parse_received
 from opeka.requests.errors import RequestError
 from opeka.requests.kinds import KINDS, STAFF_CHANNELS, Channel, VerificationMethod
@@ -261,13 +263,24 @@ def refuse(
 @requests_app.command("sweep")
 def sweep_(ctx: typer.Context, actor: ActorOption = None) -> None:
     """Execute what is due: verified withdrawals and blockings, due destructions."""
+    who = cli_actor(actor)
     with opened(ctx) as opeka:
-        report = sweep.sweep(opeka, today=moscow_today(), actor=cli_actor(actor))
+        report = sweep.sweep(
+            opeka, today=moscow_today(), actor=who, on_destroyed=acts.for_sweep(who)
+        )
     typer.echo(report.summary_ru())
     for item in report.destroyed:
         typer.echo(f"  {item.request_number or '—'}: subject {item.subject_id} destroyed")
     if report.failures:
         raise typer.Exit(EXIT_INPUT)
+
+
+@requests_app.command("notify")
+def notify_(ctx: typer.Context) -> None:
+    """E-mail the notices that are due (received, extended, done, refused); serve does too."""
+    with opened(ctx) as opeka:
+        run = notices.send_due(opeka, build_mailer(opeka.settings))
+    typer.echo(f"notices: sent {run.sent}, skipped {run.skipped}, failed {run.failed}")
 
 
 @requests_app.command("show")

@@ -107,3 +107,13 @@ request_code = Table(
     Column("attempts", Integer(), nullable=False),
     comment="One-time identity codes sent to the e-mail on file; only a salted hash is kept.",
 )
+
+request_notice = Table(
+    "request_notice",
+    data_metadata,
+    Column("event_id", Integer(), ForeignKey("request_event.id"), primary_key=True),
+    Column("outcome", String(12), nullable=False),
+    Column("attempts", Integer(), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    comment="Which request events were e-mailed to the requester (the notices' outbox marks).",
+)

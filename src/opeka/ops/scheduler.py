@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 from opeka.app import Opeka
 from opeka.auth import maintenance
 from opeka.auth.context import Auth
+from opeka.mail.factory import build_mailer
 from opeka.ops import logs
 from opeka.ops.recovery import reconcile
+from opeka.requests import notices
 from opeka.requests.sweep import sweep_now
 
 log = logs.get("scheduler")
@@ -29,6 +31,9 @@ def tick(opeka: Opeka) -> None:
     signed = checkpoint_now(opeka)
     report = reconcile(opeka)
     swept = sweep_now(opeka)
+    notified = notices.send_due(opeka, build_mailer(opeka.settings))
+    if notified.sent or notified.failed:
+        log.info("periodic: notices sent %d, failed %d", notified.sent, notified.failed)
     with opeka.data_engine.begin() as conn:
         maintenance.purge(conn, auth=Auth.from_opeka(opeka))
     if swept.executed or swept.destroyed or swept.failures:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,23 @@ def make_opeka(tmp_path: Path, backend: str) -> Iterator[Callable[..., Opeka]]:
         if backend == "postgres" and POSTGRES_URL:
             conf = instance.settings
             drop_schemas(POSTGRES_URL, conf.database_schema, conf.keystore_schema)
+
+
+@contextmanager
+def shared_opeka(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opeka]:
+    """An initialised Opeka on the backend of a parametrised module/session fixture.
+
+    Skips without PostgreSQL; closes the instance and drops its schemas afterwards.
+    """
+    backend = str(request.param)
+    if backend == "postgres" and not POSTGRES_URL:
+        pytest.skip(SKIP_PG)
+    settings = make_settings(tmp_path, backend)
+    initialise(settings)
+    instance = Opeka(settings)
+    try:
+        yield instance
+    finally:
+        instance.close()
+        if backend == "postgres" and POSTGRES_URL:
+            drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)

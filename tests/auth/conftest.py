@@ -12,12 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 from tests.auth.support import FAST
-from tests.conftest import POSTGRES_URL, SKIP_PG, drop_schemas, make_settings
+from tests.conftest import shared_opeka
 
 from opeka.app import Opeka
 from opeka.auth.config import AuthConfig
 from opeka.auth.context import Auth
-from opeka.ops.init import initialise
 
 
 @pytest.fixture(
@@ -27,16 +26,8 @@ def opeka(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opeka]:
     """An initialised Opeka shared by the tests of one module on one backend."""
-    backend = str(request.param)
-    if backend == "postgres" and not POSTGRES_URL:
-        pytest.skip(SKIP_PG)
-    settings = make_settings(tmp_path_factory.mktemp("auth"), backend)
-    initialise(settings)
-    instance = Opeka(settings)
-    yield instance
-    instance.close()
-    if backend == "postgres" and POSTGRES_URL:
-        drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)
+    with shared_opeka(request, tmp_path_factory.mktemp("auth")) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="module")

@@ -70,3 +70,16 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     if os.environ.get("OPEKA_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
+
+
+@contextmanager
+def strict_page(chromium: Browser, width: int, height: int) -> Iterator[Page]:
+    """A page of a fresh context; fails the test on a CSP violation or a script error."""
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if "Refused" in m.text else None)
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    yield tab
+    context.close()
+    assert problems == []

@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect
 from tests.auth.support import FAST
-from tests.browser.conftest import NEEDS_CHROMIUM, live_server, screenshot
+from tests.browser.conftest import NEEDS_CHROMIUM, live_server, screenshot, strict_page
 from tests.conftest import make_settings
 
 from opeka.app import Opeka
@@ -81,14 +81,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @pytest.fixture
 def page(chromium: Browser) -> Iterator[Page]:
     """A page of a fresh context; fails the test on a CSP violation or a script error."""
-    context = chromium.new_context(viewport={"width": 1100, "height": 800}, locale="ru-RU")
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if "Refused" in m.text else None)
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    yield tab
-    context.close()
-    assert problems == []
+    with strict_page(chromium, 1100, 800) as tab:
+        yield tab
 
 
 def _fill_registration(page: Page, email: str) -> None:

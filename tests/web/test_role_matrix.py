@@ -28,14 +28,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from tests.conftest import POSTGRES_URL, SKIP_PG, drop_schemas, make_settings
+from tests.conftest import shared_opeka
 from tests.web.console.support import TEST_AUTH, Console, as_role
 
 from opeka.app import Opeka
 from opeka.auth import apikeys
 from opeka.auth.apikeys import Scope
 from opeka.auth.context import Auth
-from opeka.ops.init import initialise
 from opeka.web import console
 from opeka.web.app import RouterFactory, create_app, default_routers
 from opeka.web.principals import RequirePermission, RequireScope, RequireStaff
@@ -72,16 +71,8 @@ def opeka(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opeka]:
     """One initialised Opeka per backend for the module."""
-    backend = str(request.param)
-    if backend == "postgres" and not POSTGRES_URL:
-        pytest.skip(SKIP_PG)
-    settings = make_settings(tmp_path_factory.mktemp("matrix"), backend)
-    initialise(settings)
-    instance = Opeka(settings)
-    yield instance
-    instance.close()
-    if backend == "postgres" and POSTGRES_URL:
-        drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)
+    with shared_opeka(request, tmp_path_factory.mktemp("matrix")) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="module")

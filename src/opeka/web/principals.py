@@ -24,6 +24,7 @@ from opeka.auth.staff import StaffUser
 from opeka.db.engine import read_only
 from opeka.policy.schema import Permission, Role
 from opeka.processing.actor import Actor
+from opeka.web.deps import UowDep
 from opeka.web.problems import Problem, ProblemError
 
 
@@ -163,7 +164,7 @@ class RequireScope:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
 
-    def __call__(self, request: Request) -> ApiClient:
+    def __call__(self, request: Request, uow: UowDep) -> ApiClient:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -177,9 +178,8 @@ class RequireScope:
                     "Send the key as Authorization: Bearer opk_…",
                 )
             )
-        opeka: Opeka = request.app.state.opeka
-        with opeka.data_engine.begin() as conn:
-            client = apikeys.authenticate_api_key(conn, token=token)
+        # In the request's own transaction: one write lock per request, not two.
+        client = apikeys.authenticate_api_key(uow.data, token=token)
         apikeys.require(client, self.scope)
         return client
 

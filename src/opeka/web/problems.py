@@ -22,6 +22,7 @@ from opeka.consent.errors import (
     UnknownDocument,
     UnknownRecord,
 )
+from opeka.documents.errors import ActNotFound, DownloadRefused, TokenInvalid
 from opeka.policy.errors import InvalidValue, MissingMandatory, PolicyRefusal
 from opeka.processing.errors import SubjectNotFound
 from opeka.requests.errors import InvalidRequest, RequestError, RequestNotFound
@@ -141,6 +142,14 @@ _CSRF = Problem(
 )
 
 
+def _documents(exc: ActNotFound | DownloadRefused) -> Problem:
+    """An unknown act or link is not found; a used or expired link is gone (410)."""
+    status = 404 if isinstance(exc, ActNotFound | TokenInvalid) else 410
+    title_ru, title_en = _TITLES[status]
+    ru, en = (m[:1].upper() + m[1:] + "." for m in (exc.message_ru, exc.message))
+    return Problem(status, type(exc).__name__, title_ru, title_en, ru, en)
+
+
 def _selfservice(exc: SelfServiceError) -> Problem:
     title_ru, title_en = _TITLES.get(exc.status, ("Ошибка", "Error"))
     return Problem(
@@ -154,6 +163,8 @@ _CONVERTERS: list[tuple[type[Exception], Callable[[Any], Problem]]] = [
     (RequestError, _requests),
     (ConsentError, _consent),
     (SelfServiceError, _selfservice),
+    (ActNotFound, _documents),
+    (DownloadRefused, _documents),
     (PolicyRefusal, _policy),
     (SubjectNotFound, lambda _: _NOT_FOUND),
     (CsrfError, lambda _: _CSRF),

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from tests.conftest import POSTGRES_URL, SKIP_PG, drop_schemas, make_settings
+from tests.conftest import shared_opeka
 from tests.web.console.support import build_app
 
 from opeka.app import Opeka
-from opeka.ops.init import initialise
 
 
 @pytest.fixture(
@@ -23,16 +22,8 @@ def opeka(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opeka]:
     """An initialised Opeka shared by the tests of one module on one backend."""
-    backend = str(request.param)
-    if backend == "postgres" and not POSTGRES_URL:
-        pytest.skip(SKIP_PG)
-    settings = make_settings(tmp_path_factory.mktemp("console"), backend)
-    initialise(settings)
-    instance = Opeka(settings)
-    yield instance
-    instance.close()
-    if backend == "postgres" and POSTGRES_URL:
-        drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)
+    with shared_opeka(request, tmp_path_factory.mktemp("console")) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.auth.support import FAST
-from tests.conftest import POSTGRES_URL, SKIP_PG, drop_schemas, make_settings
+from tests.conftest import shared_opeka
 from tests.web.portal.support import new_client
 
 from opeka.app import Opeka
@@ -21,7 +21,6 @@ from opeka.auth.config import AuthConfig
 from opeka.auth.context import Auth
 from opeka.auth.ratelimit import Limit
 from opeka.mail.mailers import MemoryMailer
-from opeka.ops.init import initialise
 from opeka.selfservice.limits import PortalLimits
 from opeka.web import portal
 from opeka.web.app import create_app
@@ -41,16 +40,8 @@ def opeka(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opeka]:
     """An initialised Opeka shared by the portal tests of one backend."""
-    backend = str(request.param)
-    if backend == "postgres" and not POSTGRES_URL:
-        pytest.skip(SKIP_PG)
-    settings = make_settings(tmp_path_factory.mktemp("portal"), backend)
-    initialise(settings)
-    instance = Opeka(settings)
-    yield instance
-    instance.close()
-    if backend == "postgres" and POSTGRES_URL:
-        drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)
+    with shared_opeka(request, tmp_path_factory.mktemp("portal")) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="session")

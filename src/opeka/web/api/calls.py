@@ -168,7 +168,7 @@ class RequirePurpose(RequireScope):
     def __call__(  # type: ignore[override]
         self, request: Request, uow: UowDep, purpose: PurposeHeader
     ) -> Caller:
-        client = super().__call__(request)
+        client = super().__call__(request, uow)
         check_purpose(
             uow,
             client,

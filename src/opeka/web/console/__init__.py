@@ -3,9 +3,9 @@
 ``router(opeka)`` gathers the page groups: sign-in and overview (:mod:`.session`), subjects
 (:mod:`.subjects`, :mod:`.subject_actions`), requests (:mod:`.requests`,
 :mod:`.request_actions`), the journal (:mod:`.journal`), consent documents (:mod:`.consents`),
-analytics (:mod:`.analytics`), staff and API keys (:mod:`.staff`, :mod:`.apikeys`). Every route
-declares the permission it needs (:mod:`.deps`); the navigation only hides what the server
-refuses anyway.
+acts of destruction (:mod:`.acts`), analytics (:mod:`.analytics`), staff and API keys
+(:mod:`.staff`, :mod:`.apikeys`). Every route declares the permission it needs (:mod:`.deps`);
+the navigation only hides what the server refuses anyway.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from fastapi import APIRouter
 
 from opeka.app import Opeka
 from opeka.web.console import (
+    acts,
     analytics,
     apikeys,
     consents,
@@ -36,6 +37,7 @@ _GROUPS = (
     request_actions,
     journal,
     consents,
+    acts,
     analytics,
     staff,
     apikeys,

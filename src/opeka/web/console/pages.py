@@ -47,6 +47,7 @@ NAV = (
     NavItem("/console/requests", "Запросы", "Requests", Permission.REQUESTS_READ),
     NavItem("/console/journal", "Журнал", "Journal", Permission.JOURNAL_READ),
     NavItem("/console/consents", "Согласия", "Consents", Permission.CONSENTS_READ),
+    NavItem("/console/documents", "Документы", "Documents", Permission.DOCUMENTS_READ),
     NavItem("/console/analytics", "Аналитика", "Analytics", Permission.ANALYTICS_READ),
     NavItem("/console/staff", "Сотрудники", "Staff", Permission.STAFF_MANAGE),
     NavItem("/console/apikeys", "API-ключи", "API keys", Permission.APIKEYS_MANAGE),

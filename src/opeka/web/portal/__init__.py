@@ -2,8 +2,9 @@
 
 Pages under ``/portal``: registration, sign-in and out, password change and reset
 (:mod:`.register_routes`, :mod:`.session_routes`, :mod:`.reset_routes`); «Мои данные» with its
-edit form and JSON copy (:mod:`.data_routes`); «Мои согласия» (:mod:`.consent_routes`);
-privacy settings and account deletion (:mod:`.account_routes`); and the visitor forms without an
+edit form and JSON copy (:mod:`.data_routes`); «Мои согласия» (:mod:`.consent_routes`); «Мои
+запросы» with the copy of the data through one-time links (:mod:`.request_routes`); privacy
+settings and account deletion (:mod:`.account_routes`); and the visitor forms without an
 account — a question and event registration (:mod:`.visitor_routes`). The rules behind every
 page live in :mod:`opeka.selfservice`; these routes parse, call and render.
 """
@@ -20,6 +21,7 @@ from opeka.web.portal import (
     consent_routes,
     data_routes,
     register_routes,
+    request_routes,
     reset_routes,
     session_routes,
     visitor_routes,
@@ -32,6 +34,7 @@ _PARTS = (
     reset_routes,
     data_routes,
     consent_routes,
+    request_routes,
     account_routes,
     visitor_routes,
 )

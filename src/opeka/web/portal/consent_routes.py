@@ -14,6 +14,7 @@ from opeka.consent.receipts import to_json
 from opeka.db.engine import read_only
 from opeka.selfservice import closure, consents
 from opeka.selfservice.errors import ConsentNotGiven
+from opeka.selfservice.reconsent import pending_reconsent
 from opeka.web import csrf
 from opeka.web.deps import UowDep
 from opeka.web.portal.support import (
@@ -49,6 +50,7 @@ def consents_page(
         signed_in=True,
         section="consents",
         states=found,
+        reconsent=pending_reconsent(conn, subject_id=who.subject_id),
         error=error,
         failed=failed,
     )

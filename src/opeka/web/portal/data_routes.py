@@ -14,6 +14,7 @@ from opeka.selfservice import mydata
 from opeka.selfservice.download import data_copy
 from opeka.selfservice.errors import EmailUnavailable, InvalidForm
 from opeka.selfservice.fields import submitted
+from opeka.selfservice.reconsent import pending_reconsent
 from opeka.uow import UnitOfWork
 from opeka.web import csrf
 from opeka.web.deps import UowDep
@@ -66,7 +67,10 @@ def router(portal: Portal) -> APIRouter:
     def my_data(request: Request, uow: UowDep, who: SubjectDep) -> HTMLResponse:
         """Every field held, its purposes, source and recipients."""
         data = mydata.my_data(uow, subject_id=who.subject_id)
-        return page(request, "portal/me.html.j2", signed_in=True, section="me", data=data)
+        review = pending_reconsent(uow.data, subject_id=who.subject_id)
+        return page(
+            request, "portal/me.html.j2", signed_in=True, section="me", data=data, reconsent=review
+        )
 
     @api.get("/me/edit")
     def edit_form(request: Request, uow: UowDep, who: SubjectDep) -> HTMLResponse:

@@ -22,6 +22,7 @@ from opeka.policy.loader import load_policy
 from opeka.policy.rules import Rules
 from opeka.policy.schema import Policy
 from opeka.processing.actor import Actor
+from opeka.processing.journaled_reads import JournaledReads
 from opeka.processing.service import Processing
 from opeka.settings import Settings
 from opeka.uow import Services, UnitOfWork
@@ -94,6 +95,8 @@ class Opeka:
             checkpoint_file=CheckpointFile(settings.checkpoint_file),
             on_destroy=(_remove_account,),
         )
+        self.reads = JournaledReads(self.services)
+        """Reads whose journal entries commit in shared transactions (the API's hot path)."""
 
     def sealer_keys(self, index_bits: int) -> SealerKeys:
         """The keys sealing needs (also handed to the import's worker processes)."""

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, delete, insert
 
 from opeka.db.base import utcnow
 from opeka.db.bulk import insert_tuples
+from opeka.db.engine import read_only as db_read_only
 from opeka.db.keys import subject_key
 from opeka.db.subjects import key_shred_queue
 from opeka.journal.checkpoints import CheckpointFile
@@ -66,8 +67,9 @@ class _Pending:
 class UnitOfWork:
     """Use as a context manager: commits on success, rolls back (keeping refusals) on error."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, read_only: bool = False) -> None:
         self.services = services
+        self.read_only = read_only
         self._data: Connection | None = None
         self._keys: Connection | None = None
         self._pending = _Pending()
@@ -78,7 +80,8 @@ class UnitOfWork:
     def data(self) -> Connection:
         """The data connection; its transaction begins on first use."""
         if self._data is None:
-            self._data = self.services.data_engine.connect()
+            engine = self.services.data_engine
+            self._data = db_read_only(engine) if self.read_only else engine.connect()
         return self._data
 
     @property
@@ -133,6 +136,23 @@ class UnitOfWork:
         services.checkpoint_file.append(notes)
         if pending.doomed_keys:
             finish_shredding(services, pending.doomed_keys)
+
+    def take_records(self, *, failed: bool) -> list[Record]:
+        """End a read-only unit of work: its journal records, to be committed by the caller.
+
+        The reads' transactions end here (nothing was changed); ``failed`` keeps only the
+        refusals, as :meth:`rollback` would. A unit of work that queued keys is not a read.
+        """
+        if not self.read_only:
+            raise RuntimeError("take_records ends read-only units of work only")
+        pending, self._pending = self._pending, _Pending()
+        if pending.new_keys or pending.doomed_keys:
+            raise RuntimeError("a read-only unit of work may not create or shred keys")
+        self._end_key_reads()
+        if self._data is not None:
+            self._data.rollback()
+        records = pending.refusals if failed else pending.records + pending.refusals
+        return sorted(records, key=lambda r: r.time_us)
 
     def _end_key_reads(self) -> None:
         """Finish the key-store read transaction (a reader would block the key-store writer)."""

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import func, select
 from tests.conftest import make_settings
 
@@ -311,7 +311,7 @@ def test_the_cart_cookie_needs_consent_to_stored_information(page: Page, site: S
 
 def test_the_banner_speaks_english_on_an_english_page(page: Page, site: Site) -> None:
     open_demo(page, site, "/demo/?lang=en")
-    assert page.locator("#opeka-cc-t").inner_text() == "Cookies on this website"
+    expect(page.locator("#opeka-cc-t")).to_have_text("Cookies on this website")
     assert page.get_by_role("button", name="Accept all", exact=True).is_visible()
     page.get_by_role("button", name="Customise").click()
     shot(page, "banner-en-settings.png")
@@ -355,3 +355,11 @@ def test_under_a_nonce_csp_the_banner_styles_itself_and_lends_no_nonce(
     assert page.evaluate("() => window.injectedRan") is None
     assert not [m for m in refused if "style" in m]  # the banner's CSS was allowed
     context.close()
+
+
+def test_the_open_banner_follows_the_page_when_it_switches_language(page: Page, site: Site) -> None:
+    open_demo(page, site)
+    assert page.locator("#opeka-cc-t").inner_text() == "Файлы cookie на этом сайте"
+    page.evaluate("() => { document.documentElement.lang = 'en'; }")
+    expect(page.locator("#opeka-cc-t")).to_have_text("Cookies on this website")
+    assert page.locator(".opeka-cc__box").count() == 1

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
@@ -122,9 +121,3 @@ def journal_entries(opeka: Opeka) -> list[Entry]:
     with opeka.data_engine.connect() as conn:
         rows = conn.execute(select(journal_entry.c.entry).order_by(journal_entry.c.seq))
         return [decode(bytes(row[0])) for row in rows]
-
-
-def known_bug_on_postgres(request: pytest.FixtureRequest, reason: str) -> None:
-    """Mark the running test as an expected (strict) failure on PostgreSQL only."""
-    if request.node.callspec.params.get("backend") == "postgres":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))

@@ -36,23 +36,11 @@ from opeka.settings import Settings
 
 Diff = list[Any]
 
-VERSION_TABLE_BUG = (
-    "src bug: on PostgreSQL Alembic looks for the version table with dialect.has_table(conn, "
-    "name, None), which ignores schema_translate_map, so migrate.current_revision() is always "
-    "None and a second initialise() re-runs 0001 (DuplicateTable)"
-)
-
 # SQLite cannot reflect the journal's expression indexes; they are checked from sqlite_master.
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
     pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based"),
 ]
-
-
-def known_postgres_bug(request: pytest.FixtureRequest, settings: Settings) -> None:
-    """Mark the PostgreSQL run as an expected failure until the version-table bug is fixed."""
-    if not settings.is_sqlite:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=VERSION_TABLE_BUG))
 
 
 def translated_schema(engine: Engine) -> str | None:

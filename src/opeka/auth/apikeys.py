@@ -133,11 +133,12 @@ def get(conn: Connection, *, client_id: str) -> ApiClient:
 
 
 def authenticate_api_key(
-    conn: Connection, *, token: str, now: dt.datetime | None = None
+    conn: Connection, *, token: str, now: dt.datetime | None = None, touch: bool = True
 ) -> ApiClient:
     """The client a token belongs to; :class:`InvalidApiKey` or :class:`ApiKeyRevoked`.
 
-    Stamps ``last_used_at`` (at most once a minute) in the caller's transaction.
+    Stamps ``last_used_at`` (at most once a minute) in the caller's transaction; with
+    ``touch=False`` the caller does it later (see :func:`needs_touch`, :func:`touch`).
     """
     now = now or utcnow()
     match = TOKEN.match(token.strip()) if isinstance(token, str) else None
@@ -149,9 +150,21 @@ def authenticate_api_key(
         raise InvalidApiKey
     if row.revoked_at is not None:
         raise ApiKeyRevoked
-    if row.last_used_at is None or row.last_used_at < now - TOUCH_EVERY:
-        conn.execute(update(T).where(T.c.id == key_id).values(last_used_at=now))
-    return _client(row)
+    client = _client(row)
+    if touch and needs_touch(client, now):
+        stamp(conn, client_id=key_id, now=now)
+    return client
+
+
+def needs_touch(client: ApiClient, now: dt.datetime | None = None) -> bool:
+    """Whether the client's ``last_used_at`` is older than a minute (or unset)."""
+    now = now or utcnow()
+    return client.last_used_at is None or client.last_used_at < now - TOUCH_EVERY
+
+
+def stamp(conn: Connection, *, client_id: str, now: dt.datetime | None = None) -> None:
+    """Set the client's ``last_used_at`` (in the caller's transaction)."""
+    conn.execute(update(T).where(T.c.id == client_id).values(last_used_at=now or utcnow()))
 
 
 def require(client: ApiClient, scope: Scope, *, purpose: str | None = None) -> None:

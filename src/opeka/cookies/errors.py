@@ -46,3 +46,11 @@ class NotStored(CookieError):
     """A batch could not be committed; its requests are answered with an error, never 2xx."""
 
     code = "not_stored"
+
+
+def not_stored() -> NotStored:
+    """The error for an event whose transaction did not commit (the sender may retry)."""
+    return NotStored(
+        "the event could not be stored; send it again",
+        message_ru="событие не удалось сохранить; отправьте его ещё раз",
+    )

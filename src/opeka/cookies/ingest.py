@@ -13,11 +13,11 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from opeka.cookies import analytics
-from opeka.cookies.batcher import Batcher
 from opeka.cookies.config import DEFAULT_EXPIRY_DAYS, BannerConfig, banner_config
 from opeka.cookies.consent_cookie import current_grants
-from opeka.cookies.errors import NoAnalyticsConsent
+from opeka.cookies.errors import NoAnalyticsConsent, not_stored
 from opeka.cookies.events import ConsentEvent, make_event, parse_body, store_events, truncate_ip
+from opeka.db.group_commit import Batcher
 from opeka.policy.schema import Policy
 
 
@@ -33,9 +33,11 @@ class Ingest:
         max_batch: int = 512,
     ) -> None:
         self.config: BannerConfig = banner_config(policy, expiry_days=expiry_days)
-        self.events: Batcher[ConsentEvent] = Batcher(engine, store_events, max_batch=max_batch)
+        self.events: Batcher[ConsentEvent] = Batcher(
+            engine, store_events, max_batch=max_batch, failure=not_stored
+        )
         self.views: Batcher[analytics.PageView] = Batcher(
-            engine, analytics.record_pageviews, max_batch=max_batch
+            engine, analytics.record_pageviews, max_batch=max_batch, failure=not_stored
         )
 
     async def consent_event(

@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "opeka_read_only"
+SQLITE_POOL_SIZE = 16
 SQLITE_CACHE_KIB = 64 * 1024  # page cache per connection: B-tree inserts at 10⁶ rows stay in memory
 
 
@@ -36,10 +37,14 @@ def make_engine(url: str, *, schema: str | None, wal: bool = True, pool: bool = 
 
 
 def _sqlite_engine(url: str, *, wal: bool, pool: bool) -> Engine:
+    # Keep as many connections as the server's worker threads use at once: a connection
+    # opened past the pool's size is closed on return, and reopening one costs its PRAGMAs.
+    sizes = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_SIZE} if pool else {}
     engine = create_engine(
         url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         poolclass=None if pool else NullPool,
+        **sizes,
     )
     journal_mode = "WAL" if wal else "DELETE"
 

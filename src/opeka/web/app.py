@@ -19,6 +19,7 @@ from opeka.auth.context import Auth
 from opeka.auth.principals import PrincipalKind
 from opeka.ops import logs, scheduler
 from opeka.web import api, api_docs, console, cookies_routes, portal, problems, system_routes
+from opeka.web.api.read_fast import SubjectReadFastPath
 from opeka.web.keys import web_key
 from opeka.web.principals import LoginRequired
 from opeka.web.problems import Problem
@@ -39,13 +40,18 @@ _STATUS_TITLES = {
 
 
 def create_app(
-    opeka: Opeka, *, periodic: bool = True, routers: list[RouterFactory] | None = None
+    opeka: Opeka,
+    *,
+    periodic: bool = True,
+    routers: list[RouterFactory] | None = None,
+    read_fast_path: bool = True,
 ) -> FastAPI:
     """Build the web application around a wired :class:`Opeka`.
 
     ``routers`` are added after the system routes (health, policy, language); with
     ``periodic`` the scheduler's jobs (time-based journal checkpoints, recovery) run while it
-    serves.
+    serves. With the API, ``read_fast_path`` answers subject reads before routing
+    (:mod:`opeka.web.api.read_fast`; off only to compare it with the route).
     """
 
     @contextlib.asynccontextmanager
@@ -67,10 +73,13 @@ def create_app(
     app.state.opeka = opeka
     app.state.csrf_key = web_key(opeka.master, "csrf")
     app.state.auth = Auth.from_opeka(opeka)
+    resolved = default_routers() if routers is None else routers
+    if read_fast_path and api.router in resolved:  # answered before routing, inside the headers
+        app.add_middleware(SubjectReadFastPath, opeka=opeka)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(system_routes.router(opeka))
-    for factory in default_routers() if routers is None else routers:
+    for factory in resolved:
         app.include_router(factory(opeka))
     if routers is None:  # the full application also serves the cookie banner
         cookies_routes.include(app, opeka)

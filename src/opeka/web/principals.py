@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from fastapi import Request
+from sqlalchemy import Connection
 from starlette.responses import Response
 
 from opeka.app import Opeka
@@ -165,23 +166,32 @@ class RequireScope:
         self.scope = scope
 
     def __call__(self, request: Request, uow: UowDep) -> ApiClient:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise ProblemError(
-                Problem(
-                    401,
-                    "api_key_required",
-                    "Нужен API-ключ",
-                    "API key required",
-                    "Передайте ключ в заголовке Authorization: Bearer opk_…",
-                    "Send the key as Authorization: Bearer opk_…",
-                )
-            )
         # In the request's own transaction: one write lock per request, not two.
-        client = apikeys.authenticate_api_key(uow.data, token=token)
-        apikeys.require(client, self.scope)
-        return client
+        return api_client(uow.data, request.headers.get("authorization", ""), self.scope)
+
+
+def api_client(
+    conn: Connection, authorization: str, scope: Scope, *, touch: bool = True
+) -> ApiClient:
+    """The client of an ``Authorization: Bearer opk_…`` header, holding ``scope``.
+
+    401 without a bearer token; the key's own errors (invalid, revoked, scope) otherwise.
+    """
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ProblemError(
+            Problem(
+                401,
+                "api_key_required",
+                "Нужен API-ключ",
+                "API key required",
+                "Передайте ключ в заголовке Authorization: Bearer opk_…",
+                "Send the key as Authorization: Bearer opk_…",
+            )
+        )
+    client = apikeys.authenticate_api_key(conn, token=token, touch=touch)
+    apikeys.require(client, scope)
+    return client
 
 
 def sign_in(

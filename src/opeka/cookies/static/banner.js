@@ -243,6 +243,16 @@
     }
   });
 
+  // Follow the page's language when the site's own script switches it: rebuild the dialog.
+  new MutationObserver(function () {
+    if (box && box.firstChild.lang !== lang()) {
+      var custom = !box.querySelector('fieldset').hidden, o = opener;
+      close();
+      opener = o;
+      build(custom);
+    }
+  }).observe(d.documentElement, { attributes: true, attributeFilter: ['lang'] });
+
   state = read();
   if (!state) css();
   fetch(url('config.json'), { credentials: 'same-origin' })

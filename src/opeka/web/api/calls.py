@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -30,10 +31,11 @@ from opeka.auth.errors import PurposeDenied
 from opeka.journal.entry import Action, Record, Result, now_us
 from opeka.policy.errors import PolicyRefusal, UnknownPurpose
 from opeka.processing.actor import Actor
+from opeka.processing.journaled_reads import Defer
 from opeka.uow import UnitOfWork
 from opeka.web.deps import UowDep
 from opeka.web.keys import web_key
-from opeka.web.principals import RequireScope
+from opeka.web.principals import RequireScope, api_client
 from opeka.web.problems import Problem, ProblemError
 
 PURPOSE_HEADER = "X-Opeka-Purpose"
@@ -156,6 +158,28 @@ def check_purpose(
             )
         )
         raise
+
+
+def read_caller(
+    uow: UnitOfWork,
+    defer: Defer,
+    *,
+    authorization: str,
+    scope: Scope,
+    purpose: str,
+    subject_id: uuid.UUID | None,
+) -> Caller:
+    """:class:`RequirePurpose` for a journaled read (:mod:`opeka.processing.journaled_reads`).
+
+    Checks the key in the read-only unit of work and hands its "last used" stamp to ``defer``.
+    """
+    client = api_client(uow.data, authorization, scope, touch=False)
+    if apikeys.needs_touch(client):
+        defer(partial(apikeys.stamp, client_id=client.id))
+    check_purpose(
+        uow, client, scope=scope, action=Action.EXTRACT, purpose=purpose, subject_id=subject_id
+    )
+    return Caller(client, purpose)
 
 
 class RequirePurpose(RequireScope):

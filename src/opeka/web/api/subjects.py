@@ -7,9 +7,10 @@ API client ``api:<id>``; the spine authorizes, applies and journals, refusals in
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import JSONResponse
 
 from opeka.app import Opeka
@@ -17,11 +18,22 @@ from opeka.auth.apikeys import Scope
 from opeka.consent.orchestration import collect_subject
 from opeka.db.base import utcnow
 from opeka.journal.entry import Action
+from opeka.policy.rules import Rules
+from opeka.processing.journaled_reads import Defer
 from opeka.processing.service import Processing
 from opeka.requests import service
 from opeka.requests.kinds import Channel, RequestKind
+from opeka.uow import UnitOfWork
 from opeka.web.api import inputs
-from opeka.web.api.calls import Caller, RequirePurpose, RequireWrite, Writer, answer
+from opeka.web.api.calls import (
+    Caller,
+    PurposeHeader,
+    RequirePurpose,
+    RequireWrite,
+    Writer,
+    answer,
+    read_caller,
+)
 from opeka.web.api.routing import documented_key, problems
 from opeka.web.api.schemas import (
     Blocked,
@@ -48,6 +60,32 @@ FieldsQuery = Annotated[
         examples=["last_name,email"],
     ),
 ]
+
+
+def read_values(
+    rules: Rules,
+    uow: UnitOfWork,
+    defer: Defer,
+    *,
+    authorization: str,
+    purpose: str,
+    subject_id: uuid.UUID,
+    fields: str | None,
+) -> dict[str, str]:
+    """The read of ``GET /api/v1/subjects/{id}`` in a journaled read's unit of work.
+
+    Shared by the route and its fast path (:mod:`opeka.web.api.read_fast`).
+    """
+    call = read_caller(
+        uow,
+        defer,
+        authorization=authorization,
+        scope=Scope.SUBJECTS_READ,
+        purpose=purpose,
+        subject_id=subject_id,
+    )
+    codes = inputs.fields_query(rules, fields)
+    return Processing(uow, call.actor, call.purpose).read(subject_id, codes)
 
 
 def router(opeka: Opeka, *, route_class: type) -> APIRouter:
@@ -90,16 +128,23 @@ def router(opeka: Opeka, *, route_class: type) -> APIRouter:
         )
 
     @api.get("/{subject_id}", response_model=SubjectValues, responses=problems(401, 403, 404, 422))
-    def read(
-        subject_id: uuid.UUID,
-        uow: UowDep,
-        call: Annotated[Caller, Depends(RequirePurpose(Scope.SUBJECTS_READ, Action.EXTRACT))],
-        fields: FieldsQuery = None,
+    async def read(
+        subject_id: uuid.UUID, request: Request, purpose: PurposeHeader, fields: FieldsQuery = None
     ) -> SubjectValues:
-        """Extract (извлечение) the subject's values the stated purpose may use."""
-        codes = inputs.fields_query(rules, fields)
-        values = Processing(uow, call.actor, call.purpose).read(subject_id, codes)
-        return SubjectValues(id=subject_id, values=values)
+        """Extract (извлечение) the subject's values the stated purpose may use.
+
+        The read runs in a read-only transaction; its journal entry commits together with those
+        of concurrent reads, before the answer (:mod:`opeka.processing.journaled_reads`).
+        """
+        extract = partial(
+            read_values,
+            rules,
+            authorization=request.headers.get("authorization", ""),
+            purpose=purpose,
+            subject_id=subject_id,
+            fields=fields,
+        )
+        return SubjectValues(id=subject_id, values=await opeka.reads.run(extract))
 
     @api.patch(
         "/{subject_id}", response_model=Updated, responses=problems(400, 401, 403, 404, 409, 422)

@@ -1,14 +1,22 @@
 """Group commit: concurrent writes share one transaction; each caller resumes after the commit.
 
 ``await batcher.submit(item)`` returns only once the transaction holding ``item`` has committed,
-so a request answered 2xx is durable; if the commit fails, it raises :class:`NotStored` and the
-request is answered with an error (the sender may retry). A writer thread takes every queued
+so a request answered 2xx is durable; if the commit fails, it raises the caller's ``failure``
+exception (by default :class:`NotCommitted`) and the request is answered with an error (the sender
+may retry). A writer thread takes every queued
 item (up to ``max_batch``) into one transaction; while it commits, new items queue up for the
 next one, so the batch size follows the load with no added delay. A failed batch is retried
-item by item, so that one bad item fails alone.
+item by item, so that one bad item fails alone. ``apply`` may return an action to run once the
+transaction has committed (e.g. appending signed checkpoints to a file).
 
-On SQLite the writer's connection commits with ``synchronous=FULL`` (the WAL is synced at every
-commit, so a power cut cannot lose an acknowledged event); grouping makes that affordable.
+Used by the cookie consent-event and page-view endpoints and by journaled reads
+(:mod:`opeka.processing.journaled_reads`).
+
+With ``sync_every_commit`` (the default) the writer's SQLite connection commits with
+``synchronous=FULL`` (the WAL is synced at every commit, so a power cut cannot lose an
+acknowledged event); grouping makes that affordable. Without it the connection keeps the
+engine's own setting, the one every other transaction of Opeka commits with (WAL,
+``synchronous=NORMAL``: an acknowledged commit survives a crash of the process).
 PostgreSQL commits durably by default. The writer keeps its connection only while items keep
 coming, and its thread ends after a second without work (started again on demand), so an idle
 batcher holds nothing.
@@ -26,21 +34,36 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
-from opeka.cookies.errors import NotStored
-
 T = TypeVar("T")
-Apply = Callable[[Connection, Sequence[T]], None]
+AfterCommit = Callable[[], None]
+Apply = Callable[[Connection, Sequence[T]], AfterCommit | None]
 IDLE_SECONDS = 1.0
-log = logging.getLogger("opeka.cookies")
+log = logging.getLogger("opeka.db")
+
+
+class NotCommitted(Exception):
+    """The transaction holding an item could not be committed; the item is not stored."""
+
+
 _Queued = tuple[T, asyncio.Future[None], asyncio.AbstractEventLoop]
 
 
 class Batcher(Generic[T]):
     """Commit items submitted concurrently in shared transactions on ``engine``."""
 
-    def __init__(self, engine: Engine, apply: Apply[T], *, max_batch: int = 512) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        apply: Apply[T],
+        *,
+        max_batch: int = 512,
+        failure: Callable[[], Exception] = NotCommitted,
+        sync_every_commit: bool = True,
+    ) -> None:
         self.engine = engine
         self.apply = apply
+        self.failure = failure
+        self.sync_every_commit = sync_every_commit
         self.max_batch = max_batch
         self.commits = 0
         self.items = 0
@@ -50,13 +73,13 @@ class Batcher(Generic[T]):
         self._conn: Connection | None = None  # the writer's, while items keep coming
 
     async def submit(self, item: T) -> None:
-        """Queue ``item``; return when it is committed, or raise :class:`NotStored`.
+        """Queue ``item``; return when it is committed, or raise ``failure()``.
 
         With ``max_batch=1`` every item commits alone, concurrently (the unbatched baseline).
         """
         if self.max_batch == 1:
             if await asyncio.to_thread(self._commit_all, [item]):
-                raise _not_stored()
+                raise self.failure()
             return
         loop = asyncio.get_running_loop()
         done = loop.create_future()
@@ -89,15 +112,14 @@ class Batcher(Generic[T]):
                 self._release()
             self._wake(batch, failed)
 
-    @staticmethod
-    def _wake(batch: list[_Queued[T]], failed: set[int]) -> None:
+    def _wake(self, batch: list[_Queued[T]], failed: set[int]) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[None], bool]]]
         by_loop = defaultdict(list)
         for index, (_, done, loop) in enumerate(batch):
             by_loop[loop].append((done, index not in failed))
         for loop, outcomes in by_loop.items():
             try:
-                loop.call_soon_threadsafe(_settle, outcomes)
+                loop.call_soon_threadsafe(_settle, outcomes, self.failure)
             except RuntimeError:  # the loop is closed: nobody is waiting any more
                 log.warning("a batch committed after its event loop closed")
 
@@ -123,29 +145,36 @@ class Batcher(Generic[T]):
         writer = threading.current_thread() is self._writer
         conn = self._conn if writer else None
         if conn is None:
-            conn = _open(self.engine)
+            conn = _open(self.engine, full_sync=self.sync_every_commit)
             if writer:
                 self._conn = conn
         try:
             with conn.begin():
-                self.apply(conn, items)
+                after = self.apply(conn, items)
         except Exception:
             if writer:
                 self._release()
             raise
         finally:
             if not writer:
-                _close(conn)
+                _close(conn, full_sync=self.sync_every_commit)
         self.commits += 1
         self.items += len(items)
+        if after is not None:
+            try:
+                after()
+            except Exception:  # committed already: report, and do not fail the items
+                log.exception("an after-commit action failed")
 
     def _release(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            _close(conn)
+            _close(conn, full_sync=self.sync_every_commit)
 
 
-def _settle(outcomes: list[tuple[asyncio.Future[None], bool]]) -> None:
+def _settle(
+    outcomes: list[tuple[asyncio.Future[None], bool]], failure: Callable[[], Exception]
+) -> None:
     """Resolve the waiters of a committed batch (on their event loop)."""
     for done, ok in outcomes:
         if done.done():  # the caller went away (cancelled)
@@ -153,28 +182,21 @@ def _settle(outcomes: list[tuple[asyncio.Future[None], bool]]) -> None:
         if ok:
             done.set_result(None)
         else:
-            done.set_exception(_not_stored())
+            done.set_exception(failure())
 
 
-def _open(engine: Engine) -> Connection:
+def _open(engine: Engine, *, full_sync: bool) -> Connection:
     conn = engine.connect()
-    if conn.dialect.name == "sqlite":
+    if full_sync and conn.dialect.name == "sqlite":
         conn.connection.driver_connection.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
     return conn
 
 
-def _close(conn: Connection) -> None:
+def _close(conn: Connection, *, full_sync: bool) -> None:
     """Give a connection back to the pool with the engine's own durability setting."""
     try:
-        if conn.dialect.name == "sqlite":
+        if full_sync and conn.dialect.name == "sqlite":
             conn.connection.driver_connection.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
     except Exception:
         conn.invalidate()
     conn.close()
-
-
-def _not_stored() -> NotStored:
-    return NotStored(
-        "the event could not be stored; send it again",
-        message_ru="событие не удалось сохранить; отправьте его ещё раз",
-    )

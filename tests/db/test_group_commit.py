@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, insert, select
 
 from opeka.app import Opeka
-from opeka.cookies import batcher as batcher_module
-from opeka.cookies.batcher import Batcher
-from opeka.cookies.errors import NotStored
+from opeka.db import group_commit as batcher_module
+from opeka.db.group_commit import Batcher, NotCommitted
 
 ITEMS = Table("batcher_item", MetaData(), Column("n", Integer(), primary_key=True))
 
@@ -54,7 +53,7 @@ def test_a_failed_commit_is_never_acknowledged(opeka: Opeka, table: Table) -> No
 
     batcher: Batcher[int] = Batcher(opeka.data_engine, broken)
     results = asyncio.run(submit_all(batcher, [1, 2, 3]))
-    assert all(isinstance(r, NotStored) for r in results)
+    assert all(isinstance(r, NotCommitted) for r in results)
     assert stored(opeka) == set()
 
 
@@ -66,8 +65,8 @@ def test_a_bad_item_fails_alone(opeka: Opeka, table: Table) -> None:
 
     batcher: Batcher[int] = Batcher(opeka.data_engine, picky)
     results = asyncio.run(submit_all(batcher, list(range(10, 20))))
-    assert [type(r).__name__ for r in results].count("NotStored") == 1
-    assert isinstance(results[3], NotStored)
+    assert [type(r).__name__ for r in results].count("NotCommitted") == 1
+    assert isinstance(results[3], NotCommitted)
     assert stored(opeka) == set(range(10, 20)) - {13}
 
 
@@ -83,7 +82,7 @@ def test_unbatched_mode_does_not_acknowledge_a_failure(opeka: Opeka, table: Tabl
         raise RuntimeError("disk full")
 
     batcher: Batcher[int] = Batcher(opeka.data_engine, broken, max_batch=1)
-    with pytest.raises(NotStored):
+    with pytest.raises(NotCommitted):
         asyncio.run(batcher.submit(1))
 
 

@@ -210,16 +210,22 @@ def hash_lookup(conn: Connection) -> Callable[[str, str], str | None]:
     return lookup
 
 
-def reconsent_needed(conn: Connection) -> list[tuple[uuid.UUID, str]]:
+def reconsent_needed(
+    conn: Connection, *, subject_id: uuid.UUID | None = None
+) -> list[tuple[uuid.UUID, str]]:
     """(subject, purpose) whose active consent refers to a version that must be given again.
 
     Only active subjects with a still-active grant are listed, and only where the subject's
-    latest consent event for the purpose is a consent to such a version.
+    latest consent event for the purpose is a consent to such a version; with ``subject_id``,
+    only that subject's (an indexed lookup, for the portal's pages).
     """
     record, doc, grant = consent_record.c, consent_document.c, consent_grant.c
+    whose = (
+        record.subject_id.is_not(None) if subject_id is None else record.subject_id == subject_id
+    )
     latest = (
         select(func.max(record.seq).label("seq"))
-        .where(record.subject_id.is_not(None))
+        .where(whose)
         .group_by(record.subject_id, record.purpose)
         .subquery()
     )

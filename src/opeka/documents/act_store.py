@@ -120,12 +120,22 @@ def _act_row(row: Any) -> ActRow:  # a Row with the listing columns
 
 
 def rows(
-    conn: Connection, *, since: dt.date | None = None, until: dt.date | None = None
+    conn: Connection,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    newest: int | None = None,
 ) -> list[ActRow]:
-    """Acts dated within ``[since, until]`` (both inclusive, either open), oldest first."""
-    query = select(
-        A.c.number, A.c.act_date, A.c.subjects, A.c.reason_codes, A.c.created_at, A.c.retain_until
-    ).order_by(A.c.act_date, A.c.number)
+    """Acts dated within ``[since, until]`` (both inclusive, either open), oldest first.
+
+    With ``newest``, only that many of the latest, newest first.
+    """
+    columns = (A.c.number, A.c.act_date, A.c.subjects, A.c.reason_codes, A.c.created_at)
+    query = select(*columns, A.c.retain_until)
+    if newest is None:
+        query = query.order_by(A.c.act_date, A.c.number)
+    else:
+        query = query.order_by(A.c.act_date.desc(), A.c.number.desc()).limit(newest)
     if since is not None:
         query = query.where(A.c.act_date >= since)
     if until is not None:

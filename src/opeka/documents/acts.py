@@ -183,10 +183,17 @@ def for_sweep(actor: Actor = SWEEP_ACTOR) -> OnDestroyed:
 
 
 def list_acts(
-    conn: Connection, *, since: dt.date | None = None, until: dt.date | None = None
+    conn: Connection,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    newest: int | None = None,
 ) -> list[ActRow]:
-    """Acts dated within ``[since, until]``: number, date, subjects, reason codes (no names)."""
-    return act_store.rows(conn, since=since, until=until)
+    """Acts dated within ``[since, until]``: number, date, subjects, reason codes (no names).
+
+    Oldest first; with ``newest``, only that many of the latest, newest first (for pages).
+    """
+    return act_store.rows(conn, since=since, until=until, newest=newest)
 
 
 def load_act(conn: Connection, number: str, *, cipher: ActCipher) -> Act:

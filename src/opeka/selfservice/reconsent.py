@@ -19,4 +19,4 @@ __all__ = ["pending_reconsent"]
 
 def pending_reconsent(conn: Connection, *, subject_id: uuid.UUID) -> tuple[str, ...]:
     """The purposes whose consent the subject must review and give again, sorted."""
-    return tuple(purpose for sid, purpose in registry.reconsent_needed(conn) if sid == subject_id)
+    return tuple(purpose for _, purpose in registry.reconsent_needed(conn, subject_id=subject_id))

@@ -21,6 +21,7 @@ from opeka.journal.recent import recent_entries
 from opeka.processing import Actor
 from opeka.requests.clock import moscow_today
 from opeka.requests.journaling import DUTY
+from opeka.web.console import acts as console_acts
 
 SEED = Actor.staff("seed")
 
@@ -91,6 +92,17 @@ def test_the_date_filter_redirects_to_dates_and_filters(
     assert officer.post("/console/documents/filter", {}).headers["location"] == (
         "/console/documents"
     )
+
+
+def test_the_page_lists_the_newest_acts_first_and_says_when_more_exist(
+    app: FastAPI, opeka: Opeka, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older, newer = destroyed_with_act(opeka, 1)[0], destroyed_with_act(opeka, 1)[0]
+    monkeypatch.setattr(console_acts, "PAGE", 1)
+    text = as_role(app, "privacy_officer").get("/console/documents").text
+    assert newer in text
+    assert older not in text
+    assert "Показаны последние 1 актов" in text
 
 
 def test_a_malformed_date_is_refused(app: FastAPI) -> None:

@@ -31,6 +31,8 @@ from opeka.web.problems import Problem, ProblemError
 HOME = "/console/documents"
 NUMBER = re.compile(r"^(\d{4})-[АA]-(\d{6})$")
 FORMATS = {"pdf": "application/pdf", "json": "application/json; charset=utf-8"}
+PAGE = 200
+"""Acts listed at most on one page (newest first); the date filter reaches older ones."""
 DateText = Annotated[str, Query(max_length=10)]
 FormDate = Annotated[str, Form(max_length=10)]
 
@@ -67,16 +69,18 @@ def act_number(raw: str) -> str:
 def acts_page(
     request: Request, principal: DocumentsRead, since: DateText = "", until: DateText = ""
 ) -> Response:
-    """Acts dated within the range (both ends optional), oldest first; no names."""
+    """The newest acts dated within the range (both ends optional), at most a page; no names."""
     start = parse_day(since, "С даты", "From")
     end = parse_day(until, "По дату", "To")
     with read_only(opeka_of(request).data_engine) as conn:
-        rows = acts.list_acts(conn, since=start, until=end)
+        rows = acts.list_acts(conn, since=start, until=end, newest=PAGE + 1)
     return page(
         request,
         principal,
         "acts.html.j2",
-        rows=rows,
+        rows=rows[:PAGE],
+        more=len(rows) > PAGE,
+        page_size=PAGE,
         since=start.isoformat() if start else "",
         until=end.isoformat() if end else "",
         reasons=DESTRUCTION_REASONS,

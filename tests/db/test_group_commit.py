@@ -115,3 +115,26 @@ def test_sqlite_connections_go_back_with_the_engine_durability(opeka: Opeka, tab
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     with opeka.data_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ITEMS)).scalar() == 1
+
+
+def test_prepare_sees_each_batch_before_its_transaction(opeka: Opeka, table: Table) -> None:
+    seen: list[tuple[int, ...]] = []
+
+    def prepare(items: Sequence[int]) -> None:
+        assert stored(opeka).isdisjoint(items)  # nothing of the batch is committed yet
+        seen.append(tuple(items))
+
+    batcher: Batcher[int] = Batcher(opeka.data_engine, store, prepare=prepare)
+    assert asyncio.run(submit_all(batcher, list(range(50)))) == [None] * 50
+    assert sorted(n for batch in seen for n in batch) == list(range(50))
+    assert stored(opeka) == set(range(50))
+
+
+def test_a_failed_prepare_fails_its_batch_and_stores_nothing(opeka: Opeka, table: Table) -> None:
+    def prepare(items: Sequence[int]) -> None:
+        raise RuntimeError("cannot read")
+
+    batcher: Batcher[int] = Batcher(opeka.data_engine, store, prepare=prepare)
+    results = asyncio.run(submit_all(batcher, [1, 2, 3]))
+    assert all(isinstance(r, NotCommitted) for r in results)
+    assert stored(opeka) == set()

@@ -54,7 +54,7 @@ def test_concurrent_reads_return_values_after_one_shared_commit(opeka: Opeka) ->
     values = asyncio.run(all_reads())
     assert [v["email"] for v in values] == [f"client{i}@example.org" for i in range(1, 21)]
     assert journal(opeka).count(("извлечение", "done", "2.2.7")) == 20
-    assert opeka.reads.group.commits < 20
+    assert opeka.reads.commits < 20
     with opeka.data_engine.connect() as conn:
         report = verify_journal(
             conn,

@@ -6,7 +6,9 @@ exception (by default :class:`NotCommitted`) and the request is answered with an
 may retry). A writer thread takes every queued
 item (up to ``max_batch``) into one transaction; while it commits, new items queue up for the
 next one, so the batch size follows the load with no added delay. A failed batch is retried
-item by item, so that one bad item fails alone. ``apply`` may return an action to run once the
+item by item, so that one bad item fails alone. ``prepare``, when given, runs first on the whole
+batch in the writer thread, outside the transaction (journaled reads do their reading there, so
+that a burst of requests is served by one thread). ``apply`` may return an action to run once the
 transaction has committed (e.g. appending signed checkpoints to a file).
 
 Used by the cookie consent-event and page-view endpoints and by journaled reads
@@ -37,6 +39,7 @@ from sqlalchemy import Connection, Engine
 T = TypeVar("T")
 AfterCommit = Callable[[], None]
 Apply = Callable[[Connection, Sequence[T]], AfterCommit | None]
+Prepare = Callable[[Sequence[T]], None]
 IDLE_SECONDS = 1.0
 log = logging.getLogger("opeka.db")
 
@@ -59,9 +62,11 @@ class Batcher(Generic[T]):
         max_batch: int = 512,
         failure: Callable[[], Exception] = NotCommitted,
         sync_every_commit: bool = True,
+        prepare: Prepare[T] | None = None,
     ) -> None:
         self.engine = engine
         self.apply = apply
+        self.prepare = prepare
         self.failure = failure
         self.sync_every_commit = sync_every_commit
         self.max_batch = max_batch
@@ -78,7 +83,7 @@ class Batcher(Generic[T]):
         With ``max_batch=1`` every item commits alone, concurrently (the unbatched baseline).
         """
         if self.max_batch == 1:
-            if await asyncio.to_thread(self._commit_all, [item]):
+            if await asyncio.to_thread(self._process, [item]):
                 raise self.failure()
             return
         loop = asyncio.get_running_loop()
@@ -107,7 +112,7 @@ class Batcher(Generic[T]):
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            failed = self._commit_all([item for item, _, _ in batch])
+            failed = self._process([item for item, _, _ in batch])
             if self._queue.empty():  # nothing more for now: hand the connection back first
                 self._release()
             self._wake(batch, failed)
@@ -122,6 +127,16 @@ class Batcher(Generic[T]):
                 loop.call_soon_threadsafe(_settle, outcomes, self.failure)
             except RuntimeError:  # the loop is closed: nobody is waiting any more
                 log.warning("a batch committed after its event loop closed")
+
+    def _process(self, items: list[T]) -> set[int]:
+        """Prepare ``items`` (outside any transaction), commit them; the indexes that failed."""
+        if self.prepare is not None:
+            try:
+                self.prepare(items)
+            except Exception:
+                log.exception("a batch could not be prepared")
+                return set(range(len(items)))
+        return self._commit_all(items)
 
     def _commit_all(self, items: list[T]) -> set[int]:
         """Commit ``items`` together, or one by one if that fails; the indexes that failed."""

@@ -129,7 +129,7 @@ class JournaledReads:
     def _prepare(self, jobs: Sequence[_Job[object]]) -> None:
         """Run each job's reading (in the batch's thread, before its transaction)."""
         for job in jobs:
-            if job.outcome is None:  # a batch retried item by item is not read twice
+            if job.outcome is None:  # each read runs once, whatever happens to its commit
                 job.outcome = self._run(job.work)
 
     def _apply(self, conn: Connection, jobs: Sequence[_Job[object]]) -> AfterCommit | None:

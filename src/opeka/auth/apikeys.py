@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from opeka.auth.context import Auth
 from opeka.auth.errors import (
@@ -132,6 +132,10 @@ def get(conn: Connection, *, client_id: str) -> ApiClient:
     return _client(row)
 
 
+_BY_ID = select(T).where(T.c.id == bindparam("key_id"))
+"""Built once: the lookup runs on every API call."""
+
+
 def authenticate_api_key(
     conn: Connection, *, token: str, now: dt.datetime | None = None, touch: bool = True
 ) -> ApiClient:
@@ -143,7 +147,7 @@ def authenticate_api_key(
     now = now or utcnow()
     match = TOKEN.match(token.strip()) if isinstance(token, str) else None
     key_id, secret = match.groups() if match else ("", "")
-    row = conn.execute(select(T).where(T.c.id == key_id)).first() if match else None
+    row = conn.execute(_BY_ID, {"key_id": key_id}).first() if match else None
     stored = bytes(row.secret_sha256) if row is not None else _DUMMY_DIGEST
     valid = hmac.compare_digest(stored, sha256(secret))
     if row is None or not valid:

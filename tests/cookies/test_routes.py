@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
-from tests.conftest import POSTGRES_URL, SKIP_PG, drop_schemas, make_settings
+from tests.conftest import shared_opeka
 
 from opeka.app import Opeka
 from opeka.cookies.assets import asset
@@ -30,7 +30,6 @@ from opeka.db.cookies import (
     analytics_visitor,
     cookie_consent_event,
 )
-from opeka.ops.init import initialise
 from opeka.web.app import create_app
 from opeka.web.cookies_fast import ingest_for
 from opeka.web.cookies_routes import demo_router, include, router
@@ -57,15 +56,8 @@ def opeka(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opeka]:
     """One initialised Opeka per backend for the module; the tables are emptied after each test."""
-    if request.param == "postgres" and not POSTGRES_URL:
-        pytest.skip(SKIP_PG)
-    settings = make_settings(tmp_path_factory.mktemp("cookies"), str(request.param))
-    initialise(settings)
-    instance = Opeka(settings)
-    yield instance
-    instance.close()
-    if POSTGRES_URL and not settings.is_sqlite:
-        drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)
+    with shared_opeka(request, tmp_path_factory.mktemp("cookies")) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="module", params=["route", "fast"])

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import POSTGRES_URL, SKIP_PG, drop_schemas, make_settings
+from tests.conftest import make_settings, shared_opeka
 
 from opeka.app import Opeka
 from opeka.ops.init import initialise
@@ -22,15 +22,8 @@ def shared(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opeka]:
     """One initialised Opeka per backend, for tests that look only at what they made."""
-    if request.param == "postgres" and not POSTGRES_URL:
-        pytest.skip(SKIP_PG)
-    settings = make_settings(tmp_path_factory.mktemp("documents"), str(request.param))
-    initialise(settings)
-    instance = Opeka(settings)
-    yield instance
-    instance.close()
-    if POSTGRES_URL and not settings.is_sqlite:
-        drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)
+    with shared_opeka(request, tmp_path_factory.mktemp("documents")) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="session")

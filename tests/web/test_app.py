@@ -10,12 +10,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
-from tests.conftest import POSTGRES_URL, SKIP_PG, drop_schemas, make_settings
+from tests.conftest import shared_opeka
 
 from opeka import __version__
 from opeka.app import Opeka
 from opeka.journal.entry import Action, Record, now_us
-from opeka.ops.init import initialise
 from opeka.web.app import create_app
 
 SECURITY_HEADERS = {
@@ -33,15 +32,8 @@ def opeka(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opeka]:
     """One initialised Opeka per backend for the whole module (the app only reads from it)."""
-    if request.param == "postgres" and not POSTGRES_URL:
-        pytest.skip(SKIP_PG)
-    settings = make_settings(tmp_path_factory.mktemp("web"), str(request.param))
-    initialise(settings)
-    instance = Opeka(settings)
-    yield instance
-    instance.close()
-    if POSTGRES_URL and not settings.is_sqlite:
-        drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)
+    with shared_opeka(request, tmp_path_factory.mktemp("web")) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.conftest import POSTGRES_URL, SKIP_PG, drop_schemas, make_settings
+from tests.conftest import shared_opeka
 from tests.web.api.support import Key, make_key
 
 from opeka.app import Opeka
-from opeka.ops.init import initialise
 from opeka.web import api
 from opeka.web.app import create_app
 
@@ -27,15 +26,8 @@ def shared(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Opeka]:
     """One initialised Opeka per backend for every API test."""
-    if request.param == "postgres" and not POSTGRES_URL:
-        pytest.skip(SKIP_PG)
-    settings = make_settings(tmp_path_factory.mktemp("api"), str(request.param))
-    initialise(settings)
-    instance = Opeka(settings)
-    yield instance
-    instance.close()
-    if POSTGRES_URL and not settings.is_sqlite:
-        drop_schemas(POSTGRES_URL, settings.database_schema, settings.keystore_schema)
+    with shared_opeka(request, tmp_path_factory.mktemp("api")) as instance:
+        yield instance
 
 
 @pytest.fixture(scope="session")

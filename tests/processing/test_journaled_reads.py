@@ -77,7 +77,7 @@ def test_the_read_takes_no_write_lock_and_changes_nothing_but_the_journal(opeka:
     def sneaky(uow: UnitOfWork, defer: Defer) -> None:
         uow.data.execute(update(subject).where(subject.c.id == sid).values(category="visitor"))
 
-    opeka.reads.run_sync(sneaky)
+    asyncio.run(opeka.reads.run(sneaky))
     with opeka.data_engine.connect() as conn:
         assert conn.execute(select(subject.c.category).where(subject.c.id == sid)).scalar() == (
             "client"

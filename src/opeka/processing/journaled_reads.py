@@ -98,20 +98,6 @@ class JournaledReads:
             raise job.outcome.error
         return job.outcome.value  # type: ignore[return-value]
 
-    def run_sync(self, work: Work[R]) -> R:
-        """:meth:`run` for callers without an event loop: the records commit on their own."""
-        job: _Job[R] = _Job(work, self._run(work))
-        outcome = job.outcome
-        assert outcome is not None
-        if outcome.records or outcome.writes:
-            with self.services.data_engine.begin() as conn:
-                after = self._apply(conn, [job])  # type: ignore[list-item]
-            if after is not None:
-                after()
-        if outcome.error is not None:
-            raise outcome.error
-        return outcome.value  # type: ignore[return-value]
-
     def _run(self, work: Work[R]) -> _Outcome[R]:
         outcome: _Outcome[R] = _Outcome()
         uow = UnitOfWork(self.services, read_only=True)
